@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/triggers"
+)
+
+var update = flag.Bool("update", false, "rewrite fixtures/golden from the current output (make golden)")
+
+const fixturesDir = "../../fixtures"
+
+// goldenEnv is the deployment configuration the golden responses were made with.
+var goldenEnv = map[string]string{
+	"POOLSIDE_LEGACY_SOURCE": "file://" + mustAbs(fixturesDir+"/legacy-users.jsonl"),
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		panic(err)
+	}
+	return filepath.ToSlash(a)
+}
+
+// newTestApp wires the whole suite as main does, on the embedded default
+// (memory store), logging to logw.
+func newTestApp(tb testing.TB, env map[string]string, logw *bytes.Buffer) *app {
+	tb.Helper()
+	cfg, err := poolside.FromEnv(poolside.MapEnv(env))
+	require.NoError(tb, err)
+	a, err := wire(cfg, slog.New(slog.NewJSONHandler(logw, nil)))
+	require.NoError(tb, err)
+	return a
+}
+
+func fixtureNames(tb testing.TB) []string {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join(fixturesDir, "events", "*.json"))
+	require.NoError(tb, err)
+	require.NotEmpty(tb, paths)
+	var names []string
+	for _, p := range paths {
+		names = append(names, strings.TrimSuffix(filepath.Base(p), ".json"))
+	}
+	return names
+}
+
+// invokeFixture runs one fixture through the JSON path Lambda uses and
+// returns the bytes Lambda would send back: the response event, or the error body.
+func invokeFixture(tb testing.TB, a *app, name string) []byte {
+	tb.Helper()
+	payload, err := os.ReadFile(filepath.Join(fixturesDir, "events", name+".json"))
+	require.NoError(tb, err)
+	out, err := lambda.NewHandler(a.router).Invoke(context.Background(), payload)
+	if err != nil {
+		ie, ok := err.(messages.InvokeResponse_Error)
+		require.True(tb, ok, "router errors are Lambda error bodies, got %T", err)
+		out, err = json.Marshal(ie)
+		require.NoError(tb, err)
+	}
+	return out
+}
+
+// TestGolden runs every fixture, each on a fresh app, and compares the exact
+// bytes with fixtures/golden. Regenerate with `make golden`.
+func TestGolden(t *testing.T) {
+	for _, name := range fixtureNames(t) {
+		t.Run(name, func(t *testing.T) {
+			var logs bytes.Buffer
+			got := invokeFixture(t, newTestApp(t, goldenEnv, &logs), name)
+			path := filepath.Join(fixturesDir, "golden", name+".json")
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, append(got, '\n'), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "no golden file: run make golden")
+			require.Equal(t, string(bytes.TrimRight(want, "\n")), string(got))
+		})
+	}
+}
+
+// TestFixturesCoverEverySource: at least one fixture per known triggerSource.
+func TestFixturesCoverEverySource(t *testing.T) {
+	have := map[triggers.Source]bool{}
+	for _, name := range fixtureNames(t) {
+		have[triggers.Source(strings.SplitN(name, ".", 2)[0])] = true
+	}
+	n := 0
+	for _, ss := range triggers.Sources {
+		for _, s := range ss {
+			n++
+			require.True(t, have[s], "no fixture for %s", s)
+		}
+	}
+	require.Equal(t, 21, n)
+}
+
+// TestLogsHoldNoSecrets runs every fixture and scans the log for the
+// passwords, codes and tokens the fixtures carry.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	var logs bytes.Buffer
+	secrets := map[string]bool{}
+	for _, name := range fixtureNames(t) {
+		payload, err := os.ReadFile(filepath.Join(fixturesDir, "events", name+".json"))
+		require.NoError(t, err)
+		collectSecrets(t, payload, secrets)
+		invokeFixture(t, newTestApp(t, goldenEnv, &logs), name)
+	}
+	require.NotEmpty(t, secrets, "the fixtures carry at least one password")
+	require.NotZero(t, logs.Len())
+	for s := range secrets {
+		require.NotContains(t, logs.String(), s)
+	}
+}
+
+// collectSecrets finds the values of secret-bearing keys in an event.
+func collectSecrets(tb testing.TB, payload []byte, into map[string]bool) {
+	tb.Helper()
+	var v any
+	require.NoError(tb, json.Unmarshal(payload, &v))
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				lk := strings.ToLower(k)
+				if s, ok := val.(string); ok && s != "" && (strings.Contains(lk, "password") || strings.Contains(lk, "token") ||
+					lk == "code" || strings.Contains(lk, "secret")) {
+					into[s] = true
+				}
+				walk(val)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+}

@@ -1,0 +1,101 @@
+// Command poolside is the Cognito user-pool trigger suite: the Lambda
+// function itself (when AWS_LAMBDA_RUNTIME_API is set), a local Lambda
+// Invoke API (serve), a one-shot invoker (invoke) and the admin commands.
+// It only wires: the work happens in triggers, profilestore and migration.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/poolside-io/poolside"
+)
+
+const usage = `poolside — Amazon Cognito user-pool triggers
+
+Usage:
+  poolside                         run as the Lambda function (AWS_LAMBDA_RUNTIME_API set)
+  poolside serve [--addr A] [--pin name=Trigger]...
+                                   serve the Lambda Invoke API locally (default 127.0.0.1:9001)
+  poolside invoke                  event JSON on stdin → response event on stdout
+  poolside table create [--wait]   create the profile table (POOLSIDE_PROFILE_STORE=dynamodb://TABLE)
+  poolside profile get <id|email|@handle>
+  poolside profile set-status <id> CONFIRMED|SUSPENDED|DISABLED
+  poolside profile set-role <id> ROLE
+  poolside profile badge add|remove <id> NAME
+  poolside migrate export --source URL --out users.csv [--header header.csv] [--skip-migrated]
+
+Configuration is read from POOLSIDE_* environment variables (see README.md).
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		if os.Getenv("AWS_LAMBDA_RUNTIME_API") == "" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		a, err := newApp(poolside.OSEnv, os.Stdout)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		lambda.StartWithOptions(a.router, lambda.WithEnableSIGTERM())
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = cmdServe(ctx, rest, stderr)
+	case "invoke":
+		return cmdInvoke(ctx, stdin, stdout, stderr)
+	case "table":
+		err = cmdTable(ctx, rest, stdout)
+	case "profile":
+		err = cmdProfile(ctx, rest, stdout)
+	case "migrate":
+		err = cmdMigrate(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "poolside: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "poolside %s: %v\n", cmd, err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "poolside %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+// usageError is a command-line mistake (exit 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// newLogger is the JSON logger every mode uses.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/triggers"
+)
+
+// pinFlag collects --pin name=Trigger.
+type pinFlag map[string]triggers.Trigger
+
+func (p pinFlag) String() string { return fmt.Sprint(map[string]triggers.Trigger(p)) }
+
+func (p pinFlag) Set(v string) error {
+	name, tn, ok := strings.Cut(v, "=")
+	t, known := triggers.ParseTrigger(tn)
+	if !ok || name == "" || !known {
+		return fmt.Errorf("want name=Trigger (Trigger one of PreSignUp, PostConfirmation, UserMigration, PreTokenGeneration, CustomMessage, PostAuthentication), got %q", v)
+	}
+	p[name] = t
+	return nil
+}
+
+// cmdServe serves the Lambda Invoke API until ctx ends (SIGINT/SIGTERM).
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:9001", "listen address")
+	pins := pinFlag{}
+	fs.Var(pins, "pin", "restrict a function name to one trigger: name=Trigger (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	a, err := newApp(poolside.OSEnv, stderr)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	api := &triggers.InvokeAPI{Router: a.router, Pins: pins, Log: a.log}
+	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	a.log.Info("listening", "addr", ln.Addr().String(), "profileStore", a.cfg.ProfileStore,
+		"url", "http://"+ln.Addr().String()+"/2015-03-31/functions/poolside/invocations")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

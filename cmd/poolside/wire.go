@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/triggers"
+)
+
+// app holds the configuration and the dependencies built from it. SDK clients
+// are built on first use, so a function that answers only CustomMessage never
+// builds one (cold start).
+type app struct {
+	cfg    poolside.Config
+	log    *slog.Logger
+	router *triggers.Router
+
+	awsOnce func() (aws.Config, error)
+	store   profilestore.Store
+}
+
+// newApp reads the configuration and wires every enabled trigger.
+func newApp(env poolside.Env, logw io.Writer) (*app, error) {
+	cfg, err := poolside.FromEnv(env)
+	if err != nil {
+		return nil, err
+	}
+	return wire(cfg, newLogger(logw, cfg.LogLevel))
+}
+
+// wire builds the router for cfg.
+func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: log}
+	a.awsOnce = sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background()) })
+	a.router = triggers.NewRouter(triggers.WithLogger(log), triggers.WithBudget(cfg.Budget),
+		triggers.WithEnabled(cfg.Triggers...))
+	steps := []struct {
+		t    triggers.Trigger
+		wire func(*app) error
+	}{
+		{triggers.PreSignUp, wirePreSignUp},
+		{triggers.PostConfirmation, wirePostConfirmation},
+		{triggers.UserMigration, wireUserMigration},
+		{triggers.PreTokenGeneration, wirePreTokenGeneration},
+		{triggers.CustomMessage, wireCustomMessage},
+		{triggers.PostAuthentication, wirePostAuthentication},
+	}
+	for _, s := range steps {
+		if !cfg.Enabled(s.t) {
+			continue
+		}
+		if err := s.wire(a); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.t, err)
+		}
+	}
+	return a, nil
+}
+
+// sdkMaxAttempts caps SDK retries so a trigger still answers inside Cognito's
+// 5 s: each call also runs under the invocation's deadline.
+const sdkMaxAttempts = 2
+
+// loadAWS reads the shared AWS configuration (no network calls). Against a
+// local endpoint with no credentials configured it uses dummy ones.
+func loadAWS(ctx context.Context) (aws.Config, error) {
+	opts := []func(*awsconfig.LoadOptions) error{
+		awsconfig.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = sdkMaxAttempts
+				o.MaxBackoff = 200 * time.Millisecond
+			})
+		}),
+	}
+	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		opts = append(opts, awsconfig.WithRegion("us-east-1"))
+	}
+	local := os.Getenv("POOLSIDE_DYNAMODB_ENDPOINT") != "" || os.Getenv("POOLSIDE_COGNITO_ENDPOINT") != ""
+	if local && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
+		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	return awsconfig.LoadDefaultConfig(ctx, opts...)
+}
+
+// dynamoClient builds a DynamoDB client, honouring POOLSIDE_DYNAMODB_ENDPOINT.
+func (a *app) dynamoClient() (*dynamodb.Client, error) {
+	awsCfg, err := a.awsOnce()
+	if err != nil {
+		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if a.cfg.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(a.cfg.DynamoDBEndpoint)
+		}
+	}), nil
+}
+
+// cognitoClient builds a Cognito client, honouring POOLSIDE_COGNITO_ENDPOINT.
+func (a *app) cognitoClient() (*cognitoidentityprovider.Client, error) {
+	awsCfg, err := a.awsOnce()
+	if err != nil {
+		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	return cognitoidentityprovider.NewFromConfig(awsCfg, func(o *cognitoidentityprovider.Options) {
+		if a.cfg.CognitoEndpoint != "" {
+			o.BaseEndpoint = aws.String(a.cfg.CognitoEndpoint)
+		}
+	}), nil
+}
+
+// profileStore returns the configured store, built once.
+func (a *app) profileStore() (profilestore.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	table, err := poolside.TableName(a.cfg.ProfileStore)
+	if err != nil {
+		return nil, err
+	}
+	if table == "" {
+		a.store = profilestore.NewMemory(nil)
+		return a.store, nil
+	}
+	client, err := a.dynamoClient()
+	if err != nil {
+		return nil, err
+	}
+	a.store = profilestore.NewDynamo(client, table, nil)
+	return a.store, nil
+}

@@ -1,0 +1,249 @@
+// Package poolside holds the deployment configuration shared by every
+// trigger: the POOLSIDE_* environment variables, read once by cmd/poolside.
+package poolside
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/poolside-io/poolside/triggers"
+)
+
+// Config is the whole deployment configuration. FromEnv reads it; tests build
+// it directly. Each trigger's section lives in its own config_*.go file.
+type Config struct {
+	// Triggers this deployment answers (POOLSIDE_TRIGGERS; empty = all).
+	Triggers []triggers.Trigger
+	// LogLevel of the JSON log (POOLSIDE_LOG_LEVEL).
+	LogLevel slog.Level
+	// Budget caps each invocation (POOLSIDE_BUDGET, at most 4.5 s).
+	Budget time.Duration
+	// ProfileStore is "memory" or "dynamodb://TABLE" (POOLSIDE_PROFILE_STORE).
+	ProfileStore string
+	// DynamoDBEndpoint overrides the DynamoDB endpoint (POOLSIDE_DYNAMODB_ENDPOINT).
+	DynamoDBEndpoint string
+	// CognitoEndpoint overrides the Cognito endpoint (POOLSIDE_COGNITO_ENDPOINT).
+	CognitoEndpoint string
+	// LegacySource is the URL of the legacy user store (POOLSIDE_LEGACY_SOURCE).
+	LegacySource string
+
+	Profiles  ProfilesConfig
+	Migration MigrationConfig
+	SignUp    SignUpConfig
+	Tokens    TokensConfig
+	Messages  MessagesConfig
+}
+
+// DefaultLegacySource is the embedded default: the fixture file in the repository.
+const DefaultLegacySource = "fixtures/legacy-users.jsonl"
+
+// Env looks a variable up; os.Getenv in main, a map in tests.
+type Env func(string) string
+
+// MapEnv adapts a map to Env.
+func MapEnv(m map[string]string) Env { return func(k string) string { return m[k] } }
+
+// problems collects every configuration problem so Validate reports them all at once.
+type problems []string
+
+func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return errors.New("invalid configuration:\n  - " + strings.Join(p, "\n  - "))
+}
+
+// FromEnv reads the configuration and validates it. The error lists every problem.
+func FromEnv(env Env) (Config, error) {
+	var ps problems
+	c := Config{
+		ProfileStore:     or(env("POOLSIDE_PROFILE_STORE"), "memory"),
+		DynamoDBEndpoint: env("POOLSIDE_DYNAMODB_ENDPOINT"),
+		CognitoEndpoint:  env("POOLSIDE_COGNITO_ENDPOINT"),
+		LegacySource:     env("POOLSIDE_LEGACY_SOURCE"),
+		Budget:           triggers.DefaultBudget,
+	}
+	for _, name := range list(env("POOLSIDE_TRIGGERS")) {
+		if strings.EqualFold(name, "all") {
+			c.Triggers = nil
+			break
+		}
+		t, ok := triggers.ParseTrigger(name)
+		if !ok {
+			ps.addf("POOLSIDE_TRIGGERS: unknown trigger %q (known: %s)", name, triggerNames())
+			continue
+		}
+		c.Triggers = append(c.Triggers, t)
+	}
+	if v := env("POOLSIDE_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			ps.addf("POOLSIDE_LOG_LEVEL: %q is not debug, info, warn or error", v)
+		}
+	}
+	if v := env("POOLSIDE_BUDGET"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			ps.addf("POOLSIDE_BUDGET: %q is not a duration (e.g. 4s)", v)
+		}
+		c.Budget = d
+	}
+	c.Profiles.load(env, &ps)
+	c.Migration.load(env, &ps)
+	c.SignUp.load(env, &ps)
+	c.Tokens.load(env, &ps)
+	c.Messages.load(env, &ps)
+	if err := ps.err(); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// Validate lists every problem in the configuration at once.
+func (c Config) Validate() error {
+	var ps problems
+	if _, err := TableName(c.ProfileStore); err != nil {
+		ps.addf("POOLSIDE_PROFILE_STORE: %v", err)
+	}
+	for name, v := range map[string]string{"POOLSIDE_DYNAMODB_ENDPOINT": c.DynamoDBEndpoint, "POOLSIDE_COGNITO_ENDPOINT": c.CognitoEndpoint} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ps.addf("%s: %q is not an http(s) URL", name, v)
+		}
+	}
+	if c.Budget <= 0 || c.Budget > triggers.DefaultBudget {
+		ps.addf("POOLSIDE_BUDGET: %s must be above 0 and at most %s (Cognito waits 5 s)", c.Budget, triggers.DefaultBudget)
+	}
+	if c.LegacySource != "" {
+		if u, err := url.Parse(c.LegacySource); err != nil || !knownLegacyScheme(u.Scheme) {
+			ps.addf("POOLSIDE_LEGACY_SOURCE: %q must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…", c.LegacySource)
+		}
+	}
+	c.Profiles.validate(&ps)
+	c.Migration.validate(&ps)
+	c.SignUp.validate(&ps)
+	c.Tokens.validate(&ps)
+	c.Messages.validate(&ps)
+	return ps.err()
+}
+
+// Enabled reports whether the deployment answers trigger t.
+func (c Config) Enabled(t triggers.Trigger) bool {
+	if len(c.Triggers) == 0 {
+		return true
+	}
+	for _, e := range c.Triggers {
+		if e == t {
+			return true
+		}
+	}
+	return false
+}
+
+// LegacySourceURL returns the legacy source as a URL, with the embedded default
+// (the fixture file, relative to the working directory) when unset.
+func (c Config) LegacySourceURL() string {
+	if c.LegacySource != "" {
+		return c.LegacySource
+	}
+	abs, err := filepath.Abs(DefaultLegacySource)
+	if err != nil {
+		abs = DefaultLegacySource
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+}
+
+func knownLegacyScheme(s string) bool {
+	return s == "file" || s == "dynamodb" || s == "postgres" || s == "postgresql"
+}
+
+// TableName returns the table of a "dynamodb://TABLE" store, "" for "memory".
+func TableName(store string) (string, error) {
+	if store == "" || store == "memory" {
+		return "", nil
+	}
+	u, err := url.Parse(store)
+	if err != nil || u.Scheme != "dynamodb" || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return "", fmt.Errorf("%q must be memory or dynamodb://TABLE", store)
+	}
+	return u.Host, nil
+}
+
+func triggerNames() string {
+	var ns []string
+	for _, t := range triggers.AllTriggers {
+		ns = append(ns, string(t))
+	}
+	return strings.Join(ns, ", ")
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// list splits a comma-separated value, dropping blanks.
+func list(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// pairs parses "k1=v1,k2=v2" into a map, reporting malformed entries.
+func pairs(name, v string, ps *problems) map[string]string {
+	out := map[string]string{}
+	for _, kv := range list(v) {
+		k, val, ok := strings.Cut(kv, "=")
+		k, val = strings.TrimSpace(k), strings.TrimSpace(val)
+		if !ok || k == "" || val == "" {
+			ps.addf("%s: %q is not key=value", name, kv)
+			continue
+		}
+		out[k] = val
+	}
+	return out
+}
+
+// boolVar parses a boolean variable.
+func boolVar(env Env, name string, def bool, ps *problems) bool {
+	v := env(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		ps.addf("%s: %q is not true or false", name, v)
+		return def
+	}
+	return b
+}
+
+// sortedKeys returns m's keys in order (stable messages).
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// OSEnv is the process environment.
+var OSEnv Env = os.Getenv

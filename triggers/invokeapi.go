@@ -1,0 +1,148 @@
+package triggers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+// maxPayload is Lambda's synchronous invocation payload limit.
+const maxPayload = 6 << 20
+
+// InvokeAPI serves the Lambda Invoke API on a router, for local runs:
+// POST /2015-03-31/functions/{name}/invocations answers 200 with the response
+// event, or 200 with X-Amz-Function-Error: Unhandled and Lambda's error body
+// when the handler fails, as Lambda does. Any function name routes by
+// triggerSource; Pins restricts a name to one trigger.
+type InvokeAPI struct {
+	Router *Router
+	// Pins maps a function name (or ARN) to the only trigger it serves.
+	Pins map[string]Trigger
+	Log  *slog.Logger
+}
+
+// Handler returns the HTTP handler.
+func (a *InvokeAPI) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", a.invoke)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.logger().Warn("request", "method", r.Method, "path", r.URL.Path, "status", http.StatusNotFound)
+		writeJSON(w, http.StatusNotFound, map[string]string{
+			"Type": "User", "message": "poolside serves POST /2015-03-31/functions/{name}/invocations",
+		})
+	})
+	return mux
+}
+
+func (a *InvokeAPI) logger() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.Default()
+}
+
+func (a *InvokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
+	name := functionName(r.PathValue("name"))
+	reqID := newRequestID()
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	w.Header().Set("X-Amz-Executed-Version", "$LATEST")
+	if it := r.Header.Get("X-Amz-Invocation-Type"); it != "" && it != "RequestResponse" {
+		// Cognito only invokes synchronously; Event and DryRun have no use here.
+		a.logger().Warn("request", "function", name, "invocationType", it, "status", http.StatusBadRequest)
+		writeJSON(w, http.StatusBadRequest, map[string]string{"Type": "User", "message": "only RequestResponse invocations are supported"})
+		return
+	}
+	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPayload))
+	if err != nil {
+		a.logger().Warn("request", "function", name, "status", http.StatusRequestEntityTooLarge, "error", err.Error())
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"Type": "User", "message": "request payload too large"})
+		return
+	}
+	ctx := lambdacontext.NewContext(r.Context(), &lambdacontext.LambdaContext{
+		AwsRequestID:       reqID,
+		InvokedFunctionArn: name,
+	})
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+
+	var out []byte
+	if t, pinned := a.Pins[name]; pinned && !sourceIn(payload, t) {
+		out, err = nil, a.pinError(ctx, name, t, payload)
+	} else {
+		out, err = a.Router.Invoke(ctx, payload)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		body := messages.InvokeResponse_Error{Message: err.Error(), Type: "Error"}
+		if ie, ok := err.(messages.InvokeResponse_Error); ok {
+			body = ie
+		}
+		w.Header().Set("X-Amz-Function-Error", "Unhandled")
+		b, _ := json.Marshal(body)
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+}
+
+// pinError answers an event sent to a function pinned to another trigger.
+func (a *InvokeAPI) pinError(ctx context.Context, name string, t Trigger, payload []byte) error {
+	var h struct {
+		TriggerSource string `json:"triggerSource"`
+	}
+	_ = json.Unmarshal(payload, &h)
+	msg := fmt.Sprintf("function %s serves %s only, not triggerSource %q", name, t, h.TriggerSource)
+	a.logger().LogAttrs(ctx, slog.LevelWarn, "invocation", slog.String("requestId", requestID(ctx)),
+		slog.String("function", name), slog.String("triggerSource", h.TriggerSource),
+		slog.String("outcome", "rejected"), slog.String("error", msg))
+	return messages.InvokeResponse_Error{Message: msg, Type: errTypeNotEnabled}
+}
+
+// sourceIn reports whether the payload's triggerSource belongs to trigger t.
+func sourceIn(payload []byte, t Trigger) bool {
+	var h struct {
+		TriggerSource Source `json:"triggerSource"`
+	}
+	if json.Unmarshal(payload, &h) != nil {
+		return true // let the router report the broken event
+	}
+	got, ok := h.TriggerSource.Trigger()
+	return !ok || got == t
+}
+
+// functionName reduces an ARN ("arn:aws:lambda:…:function:name:alias") to its name.
+func functionName(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		parts := strings.Split(s, ":")
+		for i, p := range parts {
+			if p == "function" && i+1 < len(parts) {
+				return parts[i+1]
+			}
+		}
+	}
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		return s[:i] // name:qualifier
+	}
+	return s
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func newRequestID() string {
+	r := newRef() + newRef() + newRef() + newRef()
+	return r[0:8] + "-" + r[8:12] + "-" + r[12:16] + "-" + r[16:20] + "-" + r[20:32]
+}

@@ -1,0 +1,283 @@
+package triggers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+// DefaultBudget is the longest an invocation may run: Cognito waits 5 s, and a
+// trigger that answers late fails the user's request just as an error would.
+const DefaultBudget = 4500 * time.Millisecond
+
+// Router decodes Cognito trigger events, dispatches each to the handler
+// registered for its triggerSource, and returns the whole event with the
+// response filled in. It implements lambda.Handler.
+type Router struct {
+	log      *slog.Logger
+	budget   time.Duration
+	enabled  map[Trigger]bool // nil: every registered trigger
+	handlers map[Source]handlerFunc
+}
+
+var _ lambda.Handler = (*Router)(nil)
+
+// handlerFunc handles one decoded event; it returns the response to encode.
+type handlerFunc func(ctx context.Context, h Header, request json.RawMessage) (any, error)
+
+// Option configures a Router.
+type Option func(*Router)
+
+// WithLogger sets the logger for the per-invocation line (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(r *Router) { r.log = l } }
+
+// WithBudget caps each invocation's run time (default DefaultBudget). The
+// Lambda deadline, when earlier, wins.
+func WithBudget(d time.Duration) Option { return func(r *Router) { r.budget = d } }
+
+// WithEnabled restricts the router to the given triggers; events for the others
+// are answered with a NotEnabledError. An empty list enables every registered trigger.
+func WithEnabled(ts ...Trigger) Option {
+	return func(r *Router) {
+		if len(ts) == 0 {
+			r.enabled = nil
+			return
+		}
+		r.enabled = map[Trigger]bool{}
+		for _, t := range ts {
+			r.enabled[t] = true
+		}
+	}
+}
+
+// NewRouter returns a router with no handlers.
+func NewRouter(opts ...Option) *Router {
+	r := &Router{log: slog.Default(), budget: DefaultBudget, handlers: map[Source]handlerFunc{}}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// register adds fn for sources: it decodes the request into Req and encodes
+// the Resp the handler fills in.
+func register[Req, Resp any](r *Router, fn func(context.Context, *Event[Req, Resp]) error, sources ...Source) {
+	for _, s := range sources {
+		if _, ok := s.Trigger(); !ok {
+			panic(fmt.Sprintf("triggers: register of unknown source %q", s))
+		}
+		r.handlers[s] = func(ctx context.Context, h Header, request json.RawMessage) (any, error) {
+			ev := &Event[Req, Resp]{Header: h}
+			if err := decodeLenient(request, &ev.Request); err != nil {
+				return nil, &InvalidEventError{Err: fmt.Errorf("request: %w", err)}
+			}
+			if err := fn(ctx, ev); err != nil {
+				return nil, err
+			}
+			return &ev.Response, nil
+		}
+	}
+}
+
+// Enabled reports whether the router answers events of trigger t.
+func (r *Router) Enabled(t Trigger) bool {
+	if r.enabled != nil && !r.enabled[t] {
+		return false
+	}
+	for _, s := range Sources[t] {
+		if _, ok := r.handlers[s]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Invoke handles one raw event. Errors are returned as
+// messages.InvokeResponse_Error so Lambda reports a deliberate errorType and a
+// message that is safe to show the end user.
+func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err error) {
+	start := time.Now()
+	var h Header
+	rec := &record{}
+	ctx = context.WithValue(ctx, recordKey{}, rec)
+	defer func() {
+		if p := recover(); p != nil {
+			rec.add(slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			out, err = nil, fmt.Errorf("panic: %v", p)
+		}
+		err = r.finish(ctx, h, start, rec, err)
+	}()
+
+	ctx, cancel := r.withBudget(ctx, start)
+	defer cancel()
+
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &raw); err != nil || raw == nil {
+		if err == nil {
+			err = errors.New("want a JSON object")
+		}
+		return nil, &InvalidEventError{Err: err}
+	}
+	if err := json.Unmarshal(payload, &h); err != nil {
+		return nil, &InvalidEventError{Err: err}
+	}
+	trigger, known := h.TriggerSource.Trigger()
+	if !known {
+		return nil, &UnknownSourceError{Source: h.TriggerSource}
+	}
+	fn, ok := r.handlers[h.TriggerSource]
+	if !ok || (r.enabled != nil && !r.enabled[trigger]) {
+		return nil, &NotEnabledError{Source: h.TriggerSource, Trigger: trigger}
+	}
+	resp, err := fn(ctx, h, raw["request"])
+	if err != nil {
+		return nil, err
+	}
+	enc, err := marshal(resp)
+	if err != nil {
+		return nil, fmt.Errorf("encode response: %w", err)
+	}
+	raw["response"] = enc
+	return encodeEvent(raw)
+}
+
+// withBudget bounds ctx by the router's budget and, with a margin for
+// answering, by the Lambda deadline.
+func (r *Router) withBudget(ctx context.Context, start time.Time) (context.Context, context.CancelFunc) {
+	deadline := start.Add(r.budget)
+	if d, ok := ctx.Deadline(); ok {
+		if d = d.Add(-100 * time.Millisecond); d.Before(deadline) {
+			deadline = d
+		}
+	}
+	return context.WithDeadline(ctx, deadline)
+}
+
+// finish writes the invocation's log line and turns err into Lambda's error shape.
+func (r *Router) finish(ctx context.Context, h Header, start time.Time, rec *record, err error) error {
+	attrs := []slog.Attr{
+		slog.String("requestId", requestID(ctx)),
+		slog.String("triggerSource", string(h.TriggerSource)),
+		slog.String("userPoolId", h.UserPoolID),
+	}
+	level := slog.LevelInfo
+	outcome := "ok"
+	var result error
+	if err != nil {
+		msg, typ, ref := publicError(err)
+		result = messages.InvokeResponse_Error{Message: msg, Type: typ}
+		switch typ {
+		case errTypeRefused:
+			outcome = "refused"
+			var refusal *Refusal
+			if errors.As(err, &refusal) && refusal.Reason != "" {
+				attrs = append(attrs, slog.String("reason", refusal.Reason))
+			}
+		case errTypeInternal:
+			outcome, level = "error", slog.LevelError
+			attrs = append(attrs, slog.String("ref", ref), slog.String("error", err.Error()))
+		default:
+			outcome, level = "rejected", slog.LevelWarn
+			attrs = append(attrs, slog.String("error", msg))
+		}
+	}
+	attrs = append(attrs, slog.String("outcome", outcome), slog.Duration("duration", time.Since(start)))
+	attrs = append(attrs, rec.attrs()...)
+	r.log.LogAttrs(context.WithoutCancel(ctx), level, "invocation", attrs...)
+	return result
+}
+
+func requestID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
+}
+
+// marshal encodes v without HTML escaping: email bodies stay readable.
+func marshal(v any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// encodeEvent writes the event's top-level fields in a stable order: the
+// header first, then request, then response, then anything else.
+func encodeEvent(raw map[string]json.RawMessage) ([]byte, error) {
+	order := []string{"version", "triggerSource", "region", "userPoolId", "userName", "callerContext", "request", "response"}
+	seen := map[string]bool{}
+	var rest []string
+	for _, k := range order {
+		seen[k] = true
+	}
+	for k := range raw {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for _, k := range append(order, rest...) {
+		v, ok := raw[k]
+		if !ok {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		key, _ := json.Marshal(k)
+		b.Write(key)
+		b.WriteByte(':')
+		if err := json.Compact(&b, v); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", k, err)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// record collects attributes a handler adds to its invocation's log line.
+type record struct {
+	mu sync.Mutex
+	as []slog.Attr
+}
+
+type recordKey struct{}
+
+func (r *record) add(as ...slog.Attr) {
+	r.mu.Lock()
+	r.as = append(r.as, as...)
+	r.mu.Unlock()
+}
+
+func (r *record) attrs() []slog.Attr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]slog.Attr(nil), r.as...)
+}
+
+// LogAttrs adds attributes to the invocation's single log line. Never pass a
+// password, a verification code or a token.
+func LogAttrs(ctx context.Context, as ...slog.Attr) {
+	if r, ok := ctx.Value(recordKey{}).(*record); ok {
+		r.add(as...)
+	}
+}

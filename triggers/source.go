@@ -1,0 +1,92 @@
+package triggers
+
+import "strings"
+
+// Source is an event's triggerSource.
+type Source string
+
+// Trigger names a Lambda trigger of the user pool; one trigger receives
+// events from several sources.
+type Trigger string
+
+// The triggers poolside implements, named as Cognito's error messages name them
+// ("PreSignUp failed with error …").
+const (
+	PreSignUp          Trigger = "PreSignUp"
+	PostConfirmation   Trigger = "PostConfirmation"
+	UserMigration      Trigger = "UserMigration"
+	PreTokenGeneration Trigger = "PreTokenGeneration"
+	CustomMessage      Trigger = "CustomMessage"
+	PostAuthentication Trigger = "PostAuthentication"
+)
+
+// Every user-pool triggerSource the router knows.
+const (
+	PreSignUpSignUp           Source = "PreSignUp_SignUp"
+	PreSignUpAdminCreateUser  Source = "PreSignUp_AdminCreateUser"
+	PreSignUpExternalProvider Source = "PreSignUp_ExternalProvider"
+
+	PostConfirmationConfirmSignUp         Source = "PostConfirmation_ConfirmSignUp"
+	PostConfirmationConfirmForgotPassword Source = "PostConfirmation_ConfirmForgotPassword"
+
+	UserMigrationAuthentication Source = "UserMigration_Authentication"
+	UserMigrationForgotPassword Source = "UserMigration_ForgotPassword"
+
+	TokenGenerationHostedAuth           Source = "TokenGeneration_HostedAuth"
+	TokenGenerationAuthentication       Source = "TokenGeneration_Authentication"
+	TokenGenerationNewPasswordChallenge Source = "TokenGeneration_NewPasswordChallenge"
+	TokenGenerationAuthenticateDevice   Source = "TokenGeneration_AuthenticateDevice"
+	TokenGenerationRefreshTokens        Source = "TokenGeneration_RefreshTokens"
+	TokenGenerationClientCredentials    Source = "TokenGeneration_ClientCredentials"
+
+	CustomMessageSignUp              Source = "CustomMessage_SignUp"
+	CustomMessageAdminCreateUser     Source = "CustomMessage_AdminCreateUser"
+	CustomMessageResendCode          Source = "CustomMessage_ResendCode"
+	CustomMessageForgotPassword      Source = "CustomMessage_ForgotPassword"
+	CustomMessageUpdateUserAttribute Source = "CustomMessage_UpdateUserAttribute"
+	CustomMessageVerifyUserAttribute Source = "CustomMessage_VerifyUserAttribute"
+	CustomMessageAuthentication      Source = "CustomMessage_Authentication"
+
+	PostAuthenticationAuthentication Source = "PostAuthentication_Authentication"
+)
+
+// Sources lists every known triggerSource, grouped by trigger.
+var Sources = map[Trigger][]Source{
+	PreSignUp:        {PreSignUpSignUp, PreSignUpAdminCreateUser, PreSignUpExternalProvider},
+	PostConfirmation: {PostConfirmationConfirmSignUp, PostConfirmationConfirmForgotPassword},
+	UserMigration:    {UserMigrationAuthentication, UserMigrationForgotPassword},
+	PreTokenGeneration: {
+		TokenGenerationHostedAuth, TokenGenerationAuthentication, TokenGenerationNewPasswordChallenge,
+		TokenGenerationAuthenticateDevice, TokenGenerationRefreshTokens, TokenGenerationClientCredentials,
+	},
+	CustomMessage: {
+		CustomMessageSignUp, CustomMessageAdminCreateUser, CustomMessageResendCode, CustomMessageForgotPassword,
+		CustomMessageUpdateUserAttribute, CustomMessageVerifyUserAttribute, CustomMessageAuthentication,
+	},
+	PostAuthentication: {PostAuthenticationAuthentication},
+}
+
+// AllTriggers lists the triggers in the order Cognito runs them for a sign-up.
+var AllTriggers = []Trigger{PreSignUp, CustomMessage, PostConfirmation, UserMigration, PostAuthentication, PreTokenGeneration}
+
+// Trigger returns the trigger a source belongs to, and false for an unknown source.
+func (s Source) Trigger() (Trigger, bool) {
+	for t, ss := range Sources {
+		for _, k := range ss {
+			if k == s {
+				return t, true
+			}
+		}
+	}
+	return "", false
+}
+
+// ParseTrigger reads a trigger name case-insensitively ("pretokengeneration").
+func ParseTrigger(name string) (Trigger, bool) {
+	for _, t := range AllTriggers {
+		if strings.EqualFold(string(t), name) {
+			return t, true
+		}
+	}
+	return "", false
+}
