@@ -7,6 +7,3 @@ import (
 
 func cmdTable(ctx context.Context, args []string, stdout io.Writer) error   { return usagef("not written yet") }
 func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error { return usagef("not written yet") }
-func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return usagef("not written yet")
-}
