@@ -1,8 +1,64 @@
 package poolside
 
-// ProfilesConfig is the profiles section of Config. Its owner fills it in.
-type ProfilesConfig struct{}
+import (
+	"strings"
 
-func (c *ProfilesConfig) load(env Env, ps *problems) {}
+	"github.com/poolside-io/poolside/triggers"
+)
 
-func (c ProfilesConfig) validate(ps *problems) {}
+// ProfilesConfig configures the profile the creating triggers write.
+type ProfilesConfig struct {
+	// DefaultGroup is the Cognito group PostConfirmation adds users to
+	// (POOLSIDE_DEFAULT_GROUP, default USER; "-" adds none).
+	DefaultGroup string
+	// TenantByDomain maps email domains to tenants (POOLSIDE_TENANT_DOMAINS,
+	// "example.com=acme,example.org=globex").
+	TenantByDomain map[string]string
+	// DefaultTenant is every other user's tenant (POOLSIDE_DEFAULT_TENANT, default "default").
+	DefaultTenant string
+	// SourceByClient maps app client ids to source systems (POOLSIDE_CLIENT_SOURCES, "clientid=web").
+	SourceByClient map[string]string
+	// DefaultCurrency is preferences.currency of new profiles (POOLSIDE_DEFAULT_CURRENCY, default USD).
+	DefaultCurrency string
+}
+
+func (c *ProfilesConfig) load(env Env, ps *problems) {
+	c.DefaultGroup = or(env("POOLSIDE_DEFAULT_GROUP"), "USER")
+	if c.DefaultGroup == "-" {
+		c.DefaultGroup = ""
+	}
+	c.TenantByDomain = map[string]string{}
+	for d, t := range pairs("POOLSIDE_TENANT_DOMAINS", env("POOLSIDE_TENANT_DOMAINS"), ps) {
+		c.TenantByDomain[strings.ToLower(strings.TrimPrefix(d, "@"))] = t
+	}
+	c.DefaultTenant = or(env("POOLSIDE_DEFAULT_TENANT"), "default")
+	c.SourceByClient = pairs("POOLSIDE_CLIENT_SOURCES", env("POOLSIDE_CLIENT_SOURCES"), ps)
+	c.DefaultCurrency = strings.ToUpper(or(env("POOLSIDE_DEFAULT_CURRENCY"), "USD"))
+}
+
+func (c ProfilesConfig) validate(ps *problems) {
+	if len(c.DefaultGroup) > 128 {
+		ps.addf("POOLSIDE_DEFAULT_GROUP: %d characters; Cognito group names have at most 128", len(c.DefaultGroup))
+	}
+	for _, d := range sortedKeys(c.TenantByDomain) {
+		if !strings.Contains(d, ".") || strings.ContainsAny(d, " @/") {
+			ps.addf("POOLSIDE_TENANT_DOMAINS: %q is not a domain", d)
+		}
+	}
+	if c.DefaultTenant == "" {
+		ps.addf("POOLSIDE_DEFAULT_TENANT: must not be empty")
+	}
+	if len(c.DefaultCurrency) != 3 {
+		ps.addf("POOLSIDE_DEFAULT_CURRENCY: %q is not an ISO 4217 code", c.DefaultCurrency)
+	}
+}
+
+// Policy is the profile policy the triggers apply.
+func (c ProfilesConfig) Policy() triggers.ProfilePolicy {
+	return triggers.ProfilePolicy{
+		TenantByDomain:  c.TenantByDomain,
+		DefaultTenant:   c.DefaultTenant,
+		SourceByClient:  c.SourceByClient,
+		DefaultCurrency: c.DefaultCurrency,
+	}
+}
