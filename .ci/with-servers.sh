@@ -18,7 +18,7 @@ if ! command -v moto_server >/dev/null 2>&1; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 log=$(mktemp -t moto.XXXXXX.log)
-moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+python3 "$(dirname "$0")/moto-serial.py" 127.0.0.1 "$port" >"$log" 2>&1 &
 moto_pid=$!
 cleanup() { kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; rm -f "$log"; }
 trap cleanup EXIT

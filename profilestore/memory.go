@@ -202,24 +202,12 @@ func (m *Memory) AddBadge(ctx context.Context, id, badge string) (Profile, error
 	if badge == "" {
 		return Profile{}, fmt.Errorf("empty badge: %w", ErrInvalid)
 	}
-	return m.update(ctx, id, func(p *Profile) error {
-		if !slices.Contains(p.Badges, badge) {
-			p.Badges = append(p.Badges, badge)
-			slices.Sort(p.Badges)
-		}
-		return nil
-	})
+	return m.update(ctx, id, func(p *Profile) error { *p = withBadge(*p, badge); return nil })
 }
 
 // RemoveBadge implements Store.
 func (m *Memory) RemoveBadge(ctx context.Context, id, badge string) (Profile, error) {
-	return m.update(ctx, id, func(p *Profile) error {
-		p.Badges = slices.DeleteFunc(p.Badges, func(b string) bool { return b == badge })
-		if len(p.Badges) == 0 {
-			p.Badges = nil
-		}
-		return nil
-	})
+	return m.update(ctx, id, func(p *Profile) error { *p = withoutBadge(*p, badge); return nil })
 }
 
 // ReplaceData implements Store.
@@ -322,6 +310,22 @@ func adopt(pending, p Profile, now time.Time) Profile {
 	out.UpdatedAt = now
 	out.Version++
 	return out
+}
+
+func withBadge(p Profile, badge string) Profile {
+	if !slices.Contains(p.Badges, badge) {
+		p.Badges = append(p.Badges, badge)
+		slices.Sort(p.Badges)
+	}
+	return p
+}
+
+func withoutBadge(p Profile, badge string) Profile {
+	p.Badges = slices.DeleteFunc(p.Badges, func(b string) bool { return b == badge })
+	if len(p.Badges) == 0 {
+		p.Badges = nil
+	}
+	return p
 }
 
 func mergeData(dst, src map[string]any) map[string]any {

@@ -1,0 +1,396 @@
+// Package conformance is the one test suite every profilestore.Store
+// implementation runs: memory in its unit tests, DynamoDB against a real
+// DynamoDB-API server.
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/profilestore"
+)
+
+// NewStore returns an empty store for one subtest.
+type NewStore func(t *testing.T) profilestore.Store
+
+// Run runs the whole suite.
+func Run(t *testing.T, newStore NewStore) {
+	tests := map[string]func(*testing.T, profilestore.Store){
+		"CreateFillsDefaults":         testCreateFillsDefaults,
+		"CreateIsIdempotent":          testCreateIdempotent,
+		"ConcurrentCreateSameID":      testConcurrentCreateSameID,
+		"EmailUniqueCaseInsensitive":  testEmailUnique,
+		"HandleCollisionsGetSuffixes": testHandleSuffixes,
+		"HundredConcurrentSameName":   testHundredSameName,
+		"ExplicitHandleTaken":         testExplicitHandleTaken,
+		"FailedCreateLeavesNothing":   testFailedCreateLeavesNothing,
+		"Ensure":                      testEnsure,
+		"PendingProfileIsAdopted":     testAdoption,
+		"Lookups":                     testLookups,
+		"Updates":                     testUpdates,
+		"UpdatesOnMissingProfile":     testUpdatesMissing,
+		"ConcurrentUpdatesAllLand":    testConcurrentUpdates,
+		"DeleteFreesEmailAndHandle":   testDelete,
+		"InvalidInput":                testInvalid,
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) { fn(t, newStore(t)) })
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func ana(id string) profilestore.Profile {
+	return profilestore.Profile{
+		ID: id, Username: id, Email: "Ana.Lima@Example.com", GivenName: "Ana", FamilyName: "Lima",
+		Name: "Ana Lima", TenantID: "acme", SourceSystem: "web", Preferences: profilestore.Preferences{Lang: "pt-BR", Currency: "BRL"},
+	}
+}
+
+func testCreateFillsDefaults(t *testing.T, s profilestore.Store) {
+	p, err := s.Create(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	assert.Equal(t, "sub-1", p.ID)
+	assert.Equal(t, "ana.lima@example.com", p.Email, "email is normalised")
+	assert.Equal(t, "Ana.Lima@Example.com", p.DisplayEmail, "original kept for display")
+	assert.Equal(t, "@AnaLima", p.Handle)
+	assert.Equal(t, profilestore.DefaultRole, p.Role)
+	assert.Equal(t, profilestore.StatusConfirmed, p.Status)
+	assert.Equal(t, []string{profilestore.BadgeNewMember}, p.Badges)
+	assert.Equal(t, int64(1), p.Version)
+	assert.False(t, p.CreatedAt.IsZero())
+	assert.Equal(t, p.CreatedAt, p.UpdatedAt)
+
+	got, err := s.Get(ctx(t), "sub-1")
+	require.NoError(t, err)
+	assert.Equal(t, p, got, "stored as returned")
+}
+
+func testCreateIdempotent(t *testing.T, s profilestore.Store) {
+	first, err := s.Create(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	again := ana("sub-1")
+	again.GivenName, again.TenantID = "Changed", "other"
+	second, err := s.Create(ctx(t), again)
+	require.NoError(t, err)
+	assert.Equal(t, first, second, "the same id returns the existing profile unchanged")
+}
+
+// 8 concurrent and 3 sequential creates of one id → one profile, one createdAt.
+func testConcurrentCreateSameID(t *testing.T, s profilestore.Store) {
+	var wg sync.WaitGroup
+	results := make([]profilestore.Profile, 11)
+	errs := make([]error, 11)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = s.Create(ctx(t), ana("sub-1"))
+		}()
+	}
+	wg.Wait()
+	for i := 8; i < 11; i++ {
+		results[i], errs[i] = s.Create(ctx(t), ana("sub-1"))
+	}
+	for i := range results {
+		require.NoError(t, errs[i], "create %d", i)
+		assert.Equal(t, results[0].CreatedAt, results[i].CreatedAt, "create %d", i)
+		assert.Equal(t, "@AnaLima", results[i].Handle)
+		assert.Equal(t, int64(1), results[i].Version)
+	}
+	_, err := s.GetByHandle(ctx(t), "@AnaLima1")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound, "no second handle was taken")
+}
+
+func testEmailUnique(t *testing.T, s profilestore.Store) {
+	_, err := s.Create(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	other := ana("sub-2")
+	other.Email = "  ANA.LIMA@example.COM "
+	_, err = s.Create(ctx(t), other)
+	require.ErrorIs(t, err, profilestore.ErrExists)
+	_, err = s.Get(ctx(t), "sub-2")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+}
+
+func testHandleSuffixes(t *testing.T, s profilestore.Store) {
+	var handles []string
+	for i := range 4 {
+		p := ana(fmt.Sprintf("sub-%d", i))
+		p.Email = fmt.Sprintf("ana%d@example.com", i)
+		got, err := s.Create(ctx(t), p)
+		require.NoError(t, err)
+		handles = append(handles, got.Handle)
+	}
+	assert.Equal(t, []string{"@AnaLima", "@AnaLima1", "@AnaLima2", "@AnaLima3"}, handles)
+	require.NoError(t, s.Delete(ctx(t), "sub-1"))
+	p := ana("sub-9")
+	p.Email = "ana9@example.com"
+	got, err := s.Create(ctx(t), p)
+	require.NoError(t, err)
+	assert.Equal(t, "@AnaLima1", got.Handle, "the smallest free suffix")
+}
+
+// 100 goroutines creating profiles with the same name → 100 distinct handles.
+func testHundredSameName(t *testing.T, s profilestore.Store) {
+	const n = 100
+	var wg sync.WaitGroup
+	got := make([]profilestore.Profile, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := ana(fmt.Sprintf("sub-%03d", i))
+			p.Email = fmt.Sprintf("ana%03d@example.com", i)
+			got[i], errs[i] = s.Create(ctx(t), p)
+		}()
+	}
+	wg.Wait()
+	seen := map[string]string{}
+	for i := range n {
+		require.NoError(t, errs[i], "create %d", i)
+		h := profilestore.NormalizeHandle(got[i].Handle)
+		require.NotContains(t, seen, h, "handle %s given twice", got[i].Handle)
+		seen[h] = got[i].ID
+		byHandle, err := s.GetByHandle(ctx(t), got[i].Handle)
+		require.NoError(t, err)
+		assert.Equal(t, got[i].ID, byHandle.ID)
+	}
+	assert.Len(t, seen, n)
+	assert.Contains(t, seen, "@analima")
+	for h := range seen {
+		assert.Regexp(t, `^@analima[0-9]*$`, h)
+	}
+}
+
+func testExplicitHandleTaken(t *testing.T, s profilestore.Store) {
+	_, err := s.Create(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	p := ana("sub-2")
+	p.Email, p.Handle = "other@example.com", "@analima"
+	_, err = s.Create(ctx(t), p)
+	require.ErrorIs(t, err, profilestore.ErrExists)
+}
+
+// A failed transaction leaves nothing behind: neither the profile nor a guard.
+func testFailedCreateLeavesNothing(t *testing.T, s profilestore.Store) {
+	_, err := s.Create(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	p := ana("sub-2")
+	p.Name, p.GivenName, p.FamilyName = "Bruno Costa", "Bruno", "Costa" // free handle, taken email
+	_, err = s.Create(ctx(t), p)
+	require.ErrorIs(t, err, profilestore.ErrExists)
+	_, err = s.GetByHandle(ctx(t), "@BrunoCosta")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound, "the handle guard was not written")
+	_, err = s.Get(ctx(t), "sub-2")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	p.Email = "bruno@example.com"
+	got, err := s.Create(ctx(t), p)
+	require.NoError(t, err)
+	assert.Equal(t, "@BrunoCosta", got.Handle, "the handle is still free")
+}
+
+func testEnsure(t *testing.T, s profilestore.Store) {
+	p, created, err := s.Ensure(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	assert.True(t, created)
+	again, created, err := s.Ensure(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, p, again)
+}
+
+// A profile imported by migration waits under a pending id; the first Ensure
+// with the user's sub and the same email adopts it, keeping what it recorded.
+func testAdoption(t *testing.T, s profilestore.Store) {
+	created := time.Date(2019, 3, 4, 5, 6, 7, 0, time.UTC)
+	pending := profilestore.Profile{
+		ID: profilestore.PendingID("L-42"), Username: "marta", Email: "Marta@Legacy.example.com",
+		GivenName: "Marta", FamilyName: "Silva", TenantID: "legacy-co", Role: "EDITOR",
+		SourceSystem: profilestore.SourceLegacy, LegacyID: "L-42", CreatedAt: created,
+	}
+	imported, err := s.Create(ctx(t), pending)
+	require.NoError(t, err)
+	assert.True(t, imported.Pending())
+	again, err := s.Create(ctx(t), pending)
+	require.NoError(t, err)
+	assert.Equal(t, imported, again, "import is idempotent")
+
+	sub := ana("sub-marta")
+	sub.Email, sub.Name, sub.TenantID = "marta@legacy.example.com", "Marta Silva", "from-domain"
+	got, isNew, err := s.Ensure(ctx(t), sub)
+	require.NoError(t, err)
+	assert.True(t, isNew)
+	assert.Equal(t, "sub-marta", got.ID)
+	assert.Equal(t, "legacy-co", got.TenantID, "legacy record wins")
+	assert.Equal(t, "EDITOR", got.Role)
+	assert.Equal(t, "L-42", got.LegacyID)
+	assert.Equal(t, created, got.CreatedAt)
+	assert.Equal(t, imported.Handle, got.Handle)
+
+	_, err = s.Get(ctx(t), pending.ID)
+	assert.ErrorIs(t, err, profilestore.ErrNotFound, "one profile only")
+	byEmail, err := s.GetByEmail(ctx(t), "MARTA@legacy.example.com")
+	require.NoError(t, err)
+	assert.Equal(t, "sub-marta", byEmail.ID)
+	byHandle, err := s.GetByHandle(ctx(t), got.Handle)
+	require.NoError(t, err)
+	assert.Equal(t, "sub-marta", byHandle.ID)
+
+	_, err = s.Create(ctx(t), pending)
+	assert.ErrorIs(t, err, profilestore.ErrExists, "a re-import cannot take the adopted email back")
+
+	native := ana("sub-x")
+	native.Email = "marta@legacy.example.com"
+	_, _, err = s.Ensure(ctx(t), native)
+	assert.ErrorIs(t, err, profilestore.ErrExists, "an adopted profile is not pending any more")
+}
+
+func testLookups(t *testing.T, s profilestore.Store) {
+	p, err := s.Create(ctx(t), ana("sub-1"))
+	require.NoError(t, err)
+	for _, email := range []string{"ana.lima@example.com", "ANA.LIMA@EXAMPLE.COM"} {
+		got, err := s.GetByEmail(ctx(t), email)
+		require.NoError(t, err)
+		assert.Equal(t, p.ID, got.ID)
+	}
+	for _, h := range []string{"@AnaLima", "analima", "@ANALIMA"} {
+		got, err := s.GetByHandle(ctx(t), h)
+		require.NoError(t, err)
+		assert.Equal(t, p.ID, got.ID)
+	}
+	_, err = s.GetByEmail(ctx(t), "nobody@example.com")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	_, err = s.GetByHandle(ctx(t), "@Nobody")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	_, err = s.Get(ctx(t), "nope")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+}
+
+func testUpdates(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	orig, err := s.Create(c, ana("sub-1"))
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 21, 10, 0, 0, 123456789, time.UTC)
+	require.NoError(t, s.TouchLogin(c, "sub-1", at))
+	require.NoError(t, s.SetPasswordChanged(c, "sub-1", at.Add(time.Hour)))
+	p, err := s.SetStatus(c, "sub-1", profilestore.StatusSuspended)
+	require.NoError(t, err)
+	assert.Equal(t, profilestore.StatusSuspended, p.Status)
+	p, err = s.SetRole(c, "sub-1", "ADMIN")
+	require.NoError(t, err)
+	assert.Equal(t, "ADMIN", p.Role)
+	_, err = s.AddBadge(c, "sub-1", "EARLY_BIRD")
+	require.NoError(t, err)
+	p, err = s.AddBadge(c, "sub-1", "EARLY_BIRD")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"EARLY_BIRD", "NEW_MEMBER"}, p.Badges, "a badge is held once")
+	p, err = s.RemoveBadge(c, "sub-1", "NEW_MEMBER")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"EARLY_BIRD"}, p.Badges)
+	p, err = s.ReplaceData(c, "sub-1", map[string]any{"plan": "pro", "seats": float64(3)})
+	require.NoError(t, err)
+	p, err = s.MergeData(c, "sub-1", map[string]any{"seats": nil, "theme": "dark"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"plan": "pro", "theme": "dark"}, p.Data)
+
+	got, err := s.Get(c, "sub-1")
+	require.NoError(t, err)
+	require.NotNil(t, got.LastLoginAt)
+	assert.Equal(t, at.Truncate(time.Millisecond), *got.LastLoginAt)
+	require.NotNil(t, got.PasswordChangedAt)
+	assert.Equal(t, at.Add(time.Hour).Truncate(time.Millisecond), *got.PasswordChangedAt)
+	assert.Equal(t, orig.CreatedAt, got.CreatedAt)
+	assert.Equal(t, orig.Handle, got.Handle)
+	assert.Equal(t, int64(10), got.Version, "every change bumps the version")
+	assert.Equal(t, p.Data, got.Data)
+}
+
+func testUpdatesMissing(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	assert.ErrorIs(t, s.TouchLogin(c, "nope", time.Now()), profilestore.ErrNotFound)
+	assert.ErrorIs(t, s.SetPasswordChanged(c, "nope", time.Now()), profilestore.ErrNotFound)
+	_, err := s.SetStatus(c, "nope", profilestore.StatusDisabled)
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	_, err = s.SetRole(c, "nope", "ADMIN")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	_, err = s.AddBadge(c, "nope", "X")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	_, err = s.MergeData(c, "nope", map[string]any{"a": "b"})
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	assert.ErrorIs(t, s.Delete(c, "nope"), profilestore.ErrNotFound)
+}
+
+// Optimistic concurrency: concurrent read-modify-writes all land.
+func testConcurrentUpdates(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	_, err := s.Create(c, ana("sub-1"))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.AddBadge(c, "sub-1", fmt.Sprintf("B%d", i))
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, profilestore.ErrConflict) {
+			require.NoError(t, err)
+		}
+	}
+	got, err := s.Get(c, "sub-1")
+	require.NoError(t, err)
+	landed := 0
+	for i, err := range errs {
+		if err == nil {
+			landed++
+			assert.Contains(t, got.Badges, fmt.Sprintf("B%d", i), "a successful update is never lost")
+		}
+	}
+	assert.Equal(t, int64(1+landed), got.Version)
+}
+
+func testDelete(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	_, err := s.Create(c, ana("sub-1"))
+	require.NoError(t, err)
+	require.NoError(t, s.Delete(c, "sub-1"))
+	_, err = s.Get(c, "sub-1")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	_, err = s.GetByEmail(c, "ana.lima@example.com")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	again, err := s.Create(c, ana("sub-2"))
+	require.NoError(t, err)
+	assert.Equal(t, "@AnaLima", again.Handle)
+}
+
+func testInvalid(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	_, err := s.Create(c, profilestore.Profile{Email: "x@example.com"})
+	assert.ErrorIs(t, err, profilestore.ErrInvalid)
+	p := ana("sub-1")
+	p.Status = "WEIRD"
+	_, err = s.Create(c, p)
+	assert.ErrorIs(t, err, profilestore.ErrInvalid)
+	_, err = s.Create(c, ana("sub-1"))
+	require.NoError(t, err)
+	_, err = s.SetStatus(c, "sub-1", "WEIRD")
+	assert.ErrorIs(t, err, profilestore.ErrInvalid)
+	_, err = s.SetRole(c, "sub-1", "")
+	assert.ErrorIs(t, err, profilestore.ErrInvalid)
+}
