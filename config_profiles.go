@@ -2,6 +2,7 @@ package poolside
 
 import (
 	"strings"
+	"time"
 
 	"github.com/poolside-io/poolside/triggers"
 )
@@ -20,6 +21,12 @@ type ProfilesConfig struct {
 	SourceByClient map[string]string
 	// DefaultCurrency is preferences.currency of new profiles (POOLSIDE_DEFAULT_CURRENCY, default USD).
 	DefaultCurrency string
+	// AddToGroup makes PostConfirmation call AdminAddUserToGroup
+	// (POOLSIDE_ADD_TO_GROUP: auto = on in Lambda or with POOLSIDE_COGNITO_ENDPOINT,
+	// off on the embedded default, which has no Cognito to call).
+	AddToGroup bool
+	// TouchBudget bounds PostAuthentication's store work (POOLSIDE_POST_AUTH_BUDGET, default 800ms).
+	TouchBudget time.Duration
 }
 
 func (c *ProfilesConfig) load(env Env, ps *problems) {
@@ -34,6 +41,20 @@ func (c *ProfilesConfig) load(env Env, ps *problems) {
 	c.DefaultTenant = or(env("POOLSIDE_DEFAULT_TENANT"), "default")
 	c.SourceByClient = pairs("POOLSIDE_CLIENT_SOURCES", env("POOLSIDE_CLIENT_SOURCES"), ps)
 	c.DefaultCurrency = strings.ToUpper(or(env("POOLSIDE_DEFAULT_CURRENCY"), "USD"))
+	switch v := strings.ToLower(or(env("POOLSIDE_ADD_TO_GROUP"), "auto")); v {
+	case "auto":
+		c.AddToGroup = env("AWS_LAMBDA_RUNTIME_API") != "" || env("POOLSIDE_COGNITO_ENDPOINT") != ""
+	default:
+		c.AddToGroup = boolVar(env, "POOLSIDE_ADD_TO_GROUP", false, ps)
+	}
+	c.TouchBudget = triggers.DefaultTouchBudget
+	if v := env("POOLSIDE_POST_AUTH_BUDGET"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			ps.addf("POOLSIDE_POST_AUTH_BUDGET: %q is not a duration (e.g. 800ms)", v)
+		}
+		c.TouchBudget = d
+	}
 }
 
 func (c ProfilesConfig) validate(ps *problems) {
@@ -47,6 +68,9 @@ func (c ProfilesConfig) validate(ps *problems) {
 	}
 	if c.DefaultTenant == "" {
 		ps.addf("POOLSIDE_DEFAULT_TENANT: must not be empty")
+	}
+	if c.TouchBudget <= 0 || c.TouchBudget > triggers.DefaultBudget {
+		ps.addf("POOLSIDE_POST_AUTH_BUDGET: %s must be above 0 and at most %s", c.TouchBudget, triggers.DefaultBudget)
 	}
 	if len(c.DefaultCurrency) != 3 {
 		ps.addf("POOLSIDE_DEFAULT_CURRENCY: %q is not an ISO 4217 code", c.DefaultCurrency)

@@ -45,7 +45,7 @@ func newApp(env poolside.Env, logw io.Writer) (*app, error) {
 // wire builds the router for cfg.
 func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
-	a.awsOnce = sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background()) })
+	a.awsOnce = awsLoader()
 	a.router = triggers.NewRouter(triggers.WithLogger(log), triggers.WithBudget(cfg.Budget),
 		triggers.WithEnabled(cfg.Triggers...))
 	steps := []struct {
@@ -68,6 +68,11 @@ func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
 		}
 	}
 	return a, nil
+}
+
+// awsLoader loads the AWS configuration once, on first use.
+func awsLoader() func() (aws.Config, error) {
+	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background()) })
 }
 
 // sdkMaxAttempts caps SDK retries so a trigger still answers inside Cognito's

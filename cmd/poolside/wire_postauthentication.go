@@ -1,5 +1,14 @@
 package main
 
-// wirePostAuthentication registers the PostAuthentication trigger. Not written yet: the router answers its
-// events with a "not enabled" error.
-func wirePostAuthentication(a *app) error { return nil }
+import "github.com/poolside-io/poolside/triggers"
+
+// wirePostAuthentication registers PostAuthentication (lastLoginAt).
+func wirePostAuthentication(a *app) error {
+	store, err := a.profileStore()
+	if err != nil {
+		return err
+	}
+	h := &triggers.PostAuthenticationHandler{Policy: a.cfg.Profiles.Policy(), Store: store, Budget: a.cfg.Profiles.TouchBudget}
+	a.router.HandlePostAuthentication(h.Handle)
+	return nil
+}

@@ -1,0 +1,105 @@
+package triggers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/poolside-io/poolside/profilestore"
+)
+
+// profileEnsurer is what the profile-creating triggers need of the store.
+type profileEnsurer interface {
+	Ensure(ctx context.Context, p profilestore.Profile) (profilestore.Profile, bool, error)
+}
+
+// passwordRecorder records a password reset.
+type passwordRecorder interface {
+	SetPasswordChanged(ctx context.Context, id string, at time.Time) error
+}
+
+// groupAdder is the Cognito call PostConfirmation makes, with the SDK's signature.
+type groupAdder interface {
+	AdminAddUserToGroup(ctx context.Context, in *cognitoidentityprovider.AdminAddUserToGroupInput,
+		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminAddUserToGroupOutput, error)
+}
+
+var _ groupAdder = (*cognitoidentityprovider.Client)(nil)
+
+// PostConfirmationHandler creates the user's profile when the sign-up is
+// confirmed and adds the user to the default group. Cognito retries a
+// trigger that fails or answers late, so every step is idempotent: a replay
+// finds the profile and re-adds an existing member, changing nothing.
+type PostConfirmationHandler struct {
+	Policy ProfilePolicy
+	Store  interface {
+		profileEnsurer
+		passwordRecorder
+	}
+	// Groups adds users to DefaultGroup; nil or an empty DefaultGroup skips it.
+	Groups       groupAdder
+	DefaultGroup string
+	Now          func() time.Time
+}
+
+// Handle implements the PostConfirmation trigger.
+func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmationEvent) error {
+	p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
+	if p.ID == "" {
+		return Refuse("We could not finish setting up your account. Please try again.", "event has no sub and no userName")
+	}
+	switch ev.TriggerSource {
+	case PostConfirmationConfirmForgotPassword:
+		// fires on every password reset: never a second profile, never a reset of fields
+		prof, created, err := h.Store.Ensure(ctx, p)
+		if err != nil {
+			return profileError(err)
+		}
+		if err := h.Store.SetPasswordChanged(ctx, prof.ID, now(h.Now)); err != nil {
+			return fmt.Errorf("record password change: %w", err)
+		}
+		LogAttrs(ctx, slog.String("profileId", prof.ID), slog.Bool("profileCreated", created))
+		return nil
+	default:
+		if h.DefaultGroup != "" {
+			p.Groups = []string{h.DefaultGroup}
+		}
+		prof, created, err := h.Store.Ensure(ctx, p)
+		if err != nil {
+			return profileError(err)
+		}
+		LogAttrs(ctx, slog.String("profileId", prof.ID), slog.Bool("profileCreated", created), slog.String("tenantId", prof.TenantID))
+		if h.Groups == nil || h.DefaultGroup == "" {
+			return nil
+		}
+		// AdminAddUserToGroup is idempotent: a member stays a member.
+		_, err = h.Groups.AdminAddUserToGroup(ctx, &cognitoidentityprovider.AdminAddUserToGroupInput{
+			UserPoolId: &ev.UserPoolID, Username: &ev.UserName, GroupName: &h.DefaultGroup,
+		})
+		if err != nil {
+			return fmt.Errorf("add %s to group %s: %w", ev.UserName, h.DefaultGroup, err)
+		}
+		LogAttrs(ctx, slog.String("group", h.DefaultGroup))
+		return nil
+	}
+}
+
+// profileError turns a store error into what the user may read.
+func profileError(err error) error {
+	if errors.Is(err, profilestore.ErrExists) {
+		return Refuse("An account with this email address already exists. Please sign in with it instead.",
+			"profile email or handle held by another user: "+err.Error())
+	}
+	return fmt.Errorf("profile: %w", err)
+}
+
+func now(f func() time.Time) time.Time {
+	if f == nil {
+		return time.Now()
+	}
+	return f()
+}
