@@ -13,7 +13,7 @@ help: ## list the targets
 run: ## serve the Lambda Invoke API on the embedded default (memory store, fixture legacy users)
 	@echo "poolside listening on http://$(ADDR) — try:"
 	@echo "  curl -s -X POST http://$(ADDR)/2015-03-31/functions/poolside/invocations --data-binary @fixtures/events/PreSignUp_SignUp.json"
-	@echo "  aws lambda invoke --endpoint-url http://$(ADDR) --function-name poolside --cli-binary-format raw-in-base64-out --payload fileb://fixtures/events/PreSignUp_SignUp.json out.json"
+	@echo "  aws lambda invoke --endpoint-url http://$(ADDR) --function-name poolside --payload fileb://fixtures/events/PreSignUp_SignUp.json out.json"
 	$(GO) run ./cmd/poolside serve --addr $(ADDR)
 
 test: ## vet + race tests, integration suites included (starts moto_server on loopback when needed)
