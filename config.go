@@ -102,15 +102,18 @@ func FromEnv(env Env) (Config, error) {
 	c.SignUp.load(env, &ps)
 	c.Tokens.load(env, &ps)
 	c.Messages.load(env, &ps)
-	if err := ps.err(); err != nil {
-		return c, err
-	}
-	return c, c.Validate()
+	c.validate(&ps)
+	return c, ps.err()
 }
 
 // Validate lists every problem in the configuration at once.
 func (c Config) Validate() error {
 	var ps problems
+	c.validate(&ps)
+	return ps.err()
+}
+
+func (c Config) validate(ps *problems) {
 	if _, err := TableName(c.ProfileStore); err != nil {
 		ps.addf("POOLSIDE_PROFILE_STORE: %v", err)
 	}
@@ -130,12 +133,11 @@ func (c Config) Validate() error {
 			ps.addf("POOLSIDE_LEGACY_SOURCE: %q must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…", c.LegacySource)
 		}
 	}
-	c.Profiles.validate(&ps)
-	c.Migration.validate(&ps)
-	c.SignUp.validate(&ps)
-	c.Tokens.validate(&ps)
-	c.Messages.validate(&ps)
-	return ps.err()
+	c.Profiles.validate(ps)
+	c.Migration.validate(ps)
+	c.SignUp.validate(ps)
+	c.Tokens.validate(ps)
+	c.Messages.validate(ps)
 }
 
 // Enabled reports whether the deployment answers trigger t.

@@ -1,0 +1,69 @@
+package poolside
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/triggers"
+)
+
+func TestFromEnvDefaults(t *testing.T) {
+	c, err := FromEnv(MapEnv(nil))
+	require.NoError(t, err)
+	assert.Equal(t, "memory", c.ProfileStore)
+	assert.Nil(t, c.Triggers, "every trigger")
+	assert.Equal(t, triggers.DefaultBudget, c.Budget)
+	assert.Equal(t, "USER", c.Profiles.DefaultGroup)
+	assert.Equal(t, "default", c.Profiles.DefaultTenant)
+	assert.False(t, c.Profiles.AddToGroup, "the embedded default has no Cognito to call")
+	assert.True(t, strings.HasSuffix(c.LegacySourceURL(), "/fixtures/legacy-users.jsonl"))
+	assert.True(t, strings.HasPrefix(c.LegacySourceURL(), "file:///"))
+}
+
+func TestFromEnvReadsEverything(t *testing.T) {
+	c, err := FromEnv(MapEnv(map[string]string{
+		"POOLSIDE_TRIGGERS":          "presignup, PostConfirmation",
+		"POOLSIDE_LOG_LEVEL":         "debug",
+		"POOLSIDE_BUDGET":            "3s",
+		"POOLSIDE_PROFILE_STORE":     "dynamodb://profiles",
+		"POOLSIDE_DYNAMODB_ENDPOINT": "http://127.0.0.1:8000",
+		"POOLSIDE_TENANT_DOMAINS":    "Example.com=acme,@corp.example.org=globex",
+		"POOLSIDE_CLIENT_SOURCES":    "abc=web",
+		"AWS_LAMBDA_RUNTIME_API":     "127.0.0.1:9001",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, []triggers.Trigger{triggers.PreSignUp, triggers.PostConfirmation}, c.Triggers)
+	assert.True(t, c.Enabled(triggers.PreSignUp))
+	assert.False(t, c.Enabled(triggers.CustomMessage))
+	assert.Equal(t, 3*time.Second, c.Budget)
+	assert.Equal(t, map[string]string{"example.com": "acme", "corp.example.org": "globex"}, c.Profiles.TenantByDomain)
+	assert.Equal(t, "globex", c.Profiles.Policy().Tenant("a@x.corp.example.org"))
+	assert.Equal(t, "acme", c.Profiles.Policy().Tenant("a@EXAMPLE.com"))
+	assert.Equal(t, "default", c.Profiles.Policy().Tenant("a@other.org"))
+	assert.True(t, c.Profiles.AddToGroup, "in Lambda")
+	table, err := TableName(c.ProfileStore)
+	require.NoError(t, err)
+	assert.Equal(t, "profiles", table)
+}
+
+// Every problem is reported at once.
+func TestFromEnvListsEveryProblem(t *testing.T) {
+	_, err := FromEnv(MapEnv(map[string]string{
+		"POOLSIDE_TRIGGERS":          "PreSignUp,Nope",
+		"POOLSIDE_LOG_LEVEL":         "loud",
+		"POOLSIDE_BUDGET":            "9s",
+		"POOLSIDE_PROFILE_STORE":     "mysql://x",
+		"POOLSIDE_DYNAMODB_ENDPOINT": "localhost:8000",
+		"POOLSIDE_TENANT_DOMAINS":    "example.com",
+		"POOLSIDE_LEGACY_SOURCE":     "ftp://x",
+	}))
+	require.Error(t, err)
+	for _, want := range []string{`unknown trigger "Nope"`, "POOLSIDE_LOG_LEVEL", "POOLSIDE_BUDGET", "POOLSIDE_PROFILE_STORE",
+		"POOLSIDE_DYNAMODB_ENDPOINT", "POOLSIDE_TENANT_DOMAINS", "POOLSIDE_LEGACY_SOURCE"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}
