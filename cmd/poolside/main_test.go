@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // invokeCLI runs `poolside invoke` in-process with stdin.
@@ -103,6 +106,21 @@ func TestServeInvokeAPI(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.Equal(t, 5, strings.Count(logs.String(), "\n"), "one log line per request")
+}
+
+// A function name pinned to one trigger refuses the others' events.
+func TestServePins(t *testing.T) {
+	a := newTestApp(t, goldenEnv, &bytes.Buffer{})
+	api := &triggers.InvokeAPI{Router: a.router, Pins: map[string]triggers.Trigger{"postAuth": triggers.PostAuthentication}}
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+	url := srv.URL + "/2015-03-31/functions/postAuth/invocations"
+	out, fnErr := post(t, url, []byte(fixture(t, "PostAuthentication_Authentication")))
+	assert.Empty(t, fnErr, string(out))
+	out, fnErr = post(t, url, []byte(fixture(t, "PostConfirmation_ConfirmSignUp")))
+	assert.Equal(t, "Unhandled", fnErr)
+	assert.Contains(t, string(out), "serves PostAuthentication only")
+	assert.Contains(t, string(out), `"errorType":"TriggerNotEnabled"`)
 }
 
 // `poolside serve` as a process: listens, answers a fixture, and stops
