@@ -1,5 +1,15 @@
 package main
 
-// wirePreTokenGeneration registers the PreTokenGeneration trigger. Not written yet: the router answers its
-// events with a "not enabled" error.
-func wirePreTokenGeneration(a *app) error { return nil }
+import "github.com/poolside-io/poolside/triggers"
+
+// wirePreTokenGeneration registers PreTokenGeneration: the profile store
+// only, no SDK client beyond it.
+func wirePreTokenGeneration(a *app) error {
+	store, err := a.profileStore()
+	if err != nil {
+		return err
+	}
+	h := &triggers.PreTokenGenerationHandler{Policy: a.cfg.Profiles.Policy(), Store: store, Tokens: a.cfg.Tokens.Policy()}
+	a.router.HandlePreTokenGeneration(h.Handle)
+	return nil
+}

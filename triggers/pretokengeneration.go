@@ -1,0 +1,254 @@
+package triggers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/poolside-io/poolside/profilestore"
+)
+
+// PreTokenGeneration puts the profile's tenant and role into the user's
+// tokens, adds the tenant's scopes, and refuses tokens to suspended users.
+// See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html.
+
+// profileLoader is what PreTokenGeneration needs of the store: one read on the
+// hot path, and Ensure for users who have no profile yet.
+type profileLoader interface {
+	// Get returns the profile with that id, or profilestore.ErrNotFound.
+	Get(ctx context.Context, id string) (profilestore.Profile, error)
+	// Ensure returns the profile with p.ID, creating it from p when absent;
+	// profilestore.ErrExists when another profile holds p's email or handle.
+	profileEnsurer
+}
+
+// reservedClaims are the claims Cognito forbids a trigger to add, override or
+// suppress (CONTRACT.md), plus "scope", which only scopesToAdd/scopesToSuppress
+// may change. Every "cognito:" claim is reserved too: groups and roles change
+// only through groupOverrideDetails.
+var reservedClaims = map[string]bool{
+	"username": true, "sub": true, "identities": true, "aud": true, "client_id": true, "event_id": true,
+	"device_key": true, "version": true, "acr": true, "amr": true, "at_hash": true, "auth_time": true,
+	"azp": true, "exp": true, "iat": true, "iss": true, "jti": true, "nbf": true, "nonce": true,
+	"origin_jti": true, "token_use": true, "scope": true,
+}
+
+// ReservedClaim reports whether a trigger may not add, override or suppress
+// the claim. Names compare case-insensitively, so "Sub" is refused too.
+func ReservedClaim(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	return reservedClaims[n] || strings.HasPrefix(n, "cognito:")
+}
+
+// Scope template placeholders, replaced with the profile's (or machine
+// client's) values.
+const (
+	ScopeTenant = "{tenantId}"
+	ScopeRole   = "{role}"
+)
+
+// ClientGrant is what a machine-to-machine client's access tokens say
+// (TokenGeneration_ClientCredentials).
+type ClientGrant struct {
+	Tenant string
+	// Scopes are added to the client's access token besides TokenPolicy.Scopes.
+	Scopes []string
+}
+
+// TokenPolicy decides what poolside writes into tokens. Config validates it at
+// start-up (no reserved claim, no scope with a space); the handler trusts it.
+type TokenPolicy struct {
+	// TenantClaim and RoleClaim name the claims holding the profile's tenant
+	// and role; empty leaves the claim out.
+	TenantClaim string
+	RoleClaim   string
+	// Scopes are templates added to V2_0/V3_0 access tokens, with
+	// ScopeTenant and ScopeRole replaced ("tenant/{tenantId}"). A template
+	// whose value is empty or holds a space is skipped.
+	Scopes []string
+	// ClaimsToSuppress are removed from the ID token and, for V2_0/V3_0,
+	// from the access token.
+	ClaimsToSuppress []string
+	// Clients maps a client-credentials app client id to its grant.
+	Clients map[string]ClientGrant
+	// AllowUnknownClients answers a client-credentials event from a client
+	// not in Clients with no change (Cognito issues its token as is); by
+	// default such a client is refused a token.
+	AllowUnknownClients bool
+}
+
+// PreTokenGenerationHandler answers TokenGeneration_* events of every
+// version. Claims come from the profile, the server-side truth, never from
+// userAttributes (a user may be able to write custom:tenantId).
+//
+// Groups: the token keeps the request's groupConfiguration (groups, IAM roles,
+// preferred role) and gains the profile's groups that Cognito does not list;
+// the role is a claim of its own, never a group. A profile that is not active
+// (SUSPENDED, DISABLED) gets no tokens: sign-in and refresh both fail.
+type PreTokenGenerationHandler struct {
+	Policy ProfilePolicy
+	Store  profileLoader
+	Tokens TokenPolicy
+}
+
+// Messages the end user (or machine client) reads.
+const (
+	msgInactive      = "This account is not active. Please contact support."
+	msgNoProfile     = "We could not sign you in. Please try again."
+	msgUnknownClient = "This client is not allowed to request tokens."
+	msgNeedsV3       = "Client-credentials tokens need the V3_0 pre token generation event."
+)
+
+// Handle implements the PreTokenGeneration trigger.
+func (h *PreTokenGenerationHandler) Handle(ctx context.Context, ev *PreTokenGenerationEvent) error {
+	version := ev.Version.TokenVersion()
+	LogAttrs(ctx, slog.Int("tokenVersion", version))
+	if ev.TriggerSource == TokenGenerationClientCredentials {
+		return h.clientCredentials(ctx, ev, version)
+	}
+	prof, err := h.profile(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if !prof.Status.Active() {
+		return Refuse(msgInactive, fmt.Sprintf("profile %s is %s", prof.ID, prof.Status))
+	}
+	LogAttrs(ctx, slog.String("profileId", prof.ID), slog.String("tenantId", prof.TenantID))
+
+	ev.Response = NewPreTokenGenerationResponse(ev)
+	claims := h.Tokens.claims(prof.TenantID, prof.Role)
+	if version == 1 {
+		d := ev.Response.ClaimsOverrideDetails
+		d.ClaimsToAddOrOverride = claims
+		d.ClaimsToSuppress = h.Tokens.ClaimsToSuppress
+		d.GroupOverrideDetails.GroupsToOverride = mergeGroups(d.GroupOverrideDetails.GroupsToOverride, prof.Groups)
+		return nil
+	}
+	d := ev.Response.ClaimsAndScopeOverrideDetails
+	d.IDTokenGeneration = h.Tokens.generation(claims, nil)
+	d.AccessTokenGeneration = h.Tokens.generation(claims,
+		newScopes(h.Tokens.expand(h.Tokens.Scopes, prof.TenantID, prof.Role), ev.Request.Scopes))
+	d.GroupOverrideDetails.GroupsToOverride = mergeGroups(d.GroupOverrideDetails.GroupsToOverride, prof.Groups)
+	return nil
+}
+
+// profile reads the user's profile, creating it when the user has none yet
+// (admin-created, federated, a PostConfirmation that failed, a migrated user
+// whose pending profile waits for adoption).
+func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGenerationEvent) (profilestore.Profile, error) {
+	id := ProfileID(ev.Header, ev.Request.UserAttributes)
+	if id == "" {
+		return profilestore.Profile{}, Refuse(msgNoProfile, "event has no sub and no userName")
+	}
+	prof, err := h.Store.Get(ctx, id)
+	if err == nil {
+		return prof, nil
+	}
+	if !errors.Is(err, profilestore.ErrNotFound) {
+		return prof, fmt.Errorf("profile %s: %w", id, err)
+	}
+	prof, created, err := h.Store.Ensure(ctx, h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata))
+	if err != nil {
+		return prof, profileError(err)
+	}
+	LogAttrs(ctx, slog.Bool("profileCreated", created))
+	return prof, nil
+}
+
+// clientCredentials answers a machine-to-machine token request from the
+// client map alone: there is no user and no store read.
+func (h *PreTokenGenerationHandler) clientCredentials(ctx context.Context, ev *PreTokenGenerationEvent, version int) error {
+	client := ev.CallerContext.ClientID
+	if version != 3 {
+		// Cognito sends client-credentials events only in V3_0; a V1_0 answer
+		// could not reach the access token at all.
+		return Refuse(msgNeedsV3, fmt.Sprintf("client-credentials event in version %q", ev.Version))
+	}
+	grant, ok := h.Tokens.Clients[client]
+	if !ok {
+		if h.Tokens.AllowUnknownClients {
+			LogAttrs(ctx, slog.String("client", "unknown, token unchanged"))
+			return nil
+		}
+		return Refuse(msgUnknownClient, "client "+client+" has no tenant (POOLSIDE_CLIENT_TENANTS)")
+	}
+	LogAttrs(ctx, slog.String("tenantId", grant.Tenant))
+	scopes := append(h.Tokens.expand(h.Tokens.Scopes, grant.Tenant, ""), grant.Scopes...)
+	ev.Response = PreTokenGenerationResponse{ClaimsAndScopeOverrideDetails: &ClaimsAndScopeOverrideDetails{
+		// no user, so no ID token and no groups to keep
+		AccessTokenGeneration: h.Tokens.generation(h.Tokens.claims(grant.Tenant, ""), newScopes(scopes, ev.Request.Scopes)),
+	}}
+	return nil
+}
+
+// claims are the claims to add: the tenant and the role, when named and known.
+func (t TokenPolicy) claims(tenant, role string) map[string]string {
+	c := map[string]string{}
+	if t.TenantClaim != "" && tenant != "" {
+		c[t.TenantClaim] = tenant
+	}
+	if t.RoleClaim != "" && role != "" {
+		c[t.RoleClaim] = role
+	}
+	if len(c) == 0 {
+		return nil
+	}
+	return c
+}
+
+// generation is one V2_0/V3_0 token's override.
+func (t TokenPolicy) generation(claims map[string]string, scopes []string) *TokenGeneration {
+	g := &TokenGeneration{ClaimsToSuppress: t.ClaimsToSuppress, ScopesToAdd: scopes}
+	if len(claims) > 0 {
+		g.ClaimsToAddOrOverride = make(map[string]any, len(claims))
+		for k, v := range claims {
+			g.ClaimsToAddOrOverride[k] = v
+		}
+	}
+	return g
+}
+
+// expand fills the scope templates; a template left with an empty value or a
+// space (Cognito rejects scopes with spaces) is skipped.
+func (t TokenPolicy) expand(templates []string, tenant, role string) []string {
+	var out []string
+	for _, tpl := range templates {
+		if (strings.Contains(tpl, ScopeTenant) && tenant == "") || (strings.Contains(tpl, ScopeRole) && role == "") {
+			continue
+		}
+		s := strings.NewReplacer(ScopeTenant, tenant, ScopeRole, role).Replace(tpl)
+		if s == "" || strings.ContainsFunc(s, isSpace) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' }
+
+// newScopes returns the scopes not already granted, without duplicates.
+func newScopes(add, have []string) []string {
+	var out []string
+	for _, s := range add {
+		if !slices.Contains(have, s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// mergeGroups keeps Cognito's groups in their order and appends the
+// profile's groups Cognito does not list.
+func mergeGroups(request, profile []string) StringList {
+	out := slices.Clone(request)
+	for _, g := range profile {
+		if g != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
