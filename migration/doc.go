@@ -1,0 +1,12 @@
+// Package migration moves users of a legacy password store to Amazon Cognito:
+// it looks legacy users up (Source: a JSON Lines file, a DynamoDB table or
+// PostgreSQL), verifies their passwords in the legacy hash formats (bcrypt,
+// argon2, Django PBKDF2, scrypt), maps them to Cognito attributes, and exports
+// the users who never signed in as a Cognito user-import CSV.
+//
+// It implements the domain side of the migrate user Lambda trigger
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html)
+// and of user import
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-using-import-tool-csv-header.html).
+// It has no Lambda types: triggers/usermigration.go adapts it to the event.
+package migration
