@@ -118,7 +118,7 @@ func TestLanguage(t *testing.T) {
 		"garbage skipped":            {[]string{"<script>", "es"}, language.Spanish},
 		"unsupported falls back":     {[]string{"ja-JP"}, language.English},
 		"accept-language list":       {[]string{"ja, pt;q=0.8"}, language.Portuguese},
-		"Galician close to Spanish":  {[]string{"gl"}, language.English},
+		"Galician close to Spanish":  {[]string{"gl"}, language.Spanish},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
