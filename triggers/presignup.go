@@ -1,0 +1,248 @@
+package triggers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/poolside-io/poolside/triggers/signup"
+)
+
+// userLister finds users by attribute, with the SDK's signature.
+type userLister interface {
+	// ListUsers returns the users matching in.Filter; errors are SDK errors
+	// (types.ResourceNotFoundException for an unknown pool…).
+	ListUsers(ctx context.Context, in *cognitoidentityprovider.ListUsersInput,
+		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.ListUsersOutput, error)
+}
+
+// providerLinker links a federated identity to an existing user, with the SDK's signature.
+type providerLinker interface {
+	// AdminLinkProviderForUser links in.SourceUser to in.DestinationUser;
+	// errors are SDK errors (types.LimitExceededException past 5 links…).
+	AdminLinkProviderForUser(ctx context.Context, in *cognitoidentityprovider.AdminLinkProviderForUserInput,
+		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminLinkProviderForUserOutput, error)
+}
+
+var (
+	_ userLister     = (*cognitoidentityprovider.Client)(nil)
+	_ providerLinker = (*cognitoidentityprovider.Client)(nil)
+)
+
+// PreSignUpCognito is what PreSignUp calls on Cognito: ListUsers for the
+// duplicate-email check and for linking, AdminLinkProviderForUser to link.
+type PreSignUpCognito interface {
+	userLister
+	providerLinker
+}
+
+// MaxLinkedIdentities is how many federated identities Cognito links to one user.
+const MaxLinkedIdentities = 5
+
+// PreSignUpHandler decides who may sign up.
+//
+//   - PreSignUp_SignUp: every rule of Policy, then (UniqueEmail) no other
+//     user may hold the email; a trusted domain is auto-confirmed and its
+//     present email (and phone, with AutoVerifyPhone) auto-verified.
+//   - PreSignUp_AdminCreateUser: a trusted caller, structural checks only.
+//   - PreSignUp_ExternalProvider: linked to the native user with the same
+//     verified email when the provider is in LinkProviders; otherwise allowed.
+//
+// Refusals are written in the user's language (the locale attribute, then
+// clientMetadata.locale).
+type PreSignUpHandler struct {
+	Policy signup.Policy
+	// Trusted e-mail domains (and their subdomains) are auto-confirmed.
+	Trusted signup.DomainSet
+	// AutoVerifyEmail and AutoVerifyPhone mark a trusted sign-up's email and
+	// phone_number verified; an absent attribute is never marked.
+	AutoVerifyEmail, AutoVerifyPhone bool
+	// UniqueEmail refuses a self sign-up whose email another user already
+	// holds (pools where the email is not the username). Needs Cognito.
+	UniqueEmail bool
+	// LinkProviders are the identity providers (as named in the pool,
+	// compared case-insensitively) whose users are linked. Needs Cognito.
+	LinkProviders []string
+	// Cognito is nil when neither UniqueEmail nor LinkProviders is set.
+	Cognito PreSignUpCognito
+}
+
+// Handle implements the PreSignUp trigger.
+func (h *PreSignUpHandler) Handle(ctx context.Context, ev *PreSignUpEvent) error {
+	attrs := ev.Request.UserAttributes
+	switch ev.TriggerSource {
+	case PreSignUpAdminCreateUser:
+		// Cognito ignores the auto flags here; an administrator is trusted.
+		if v := signup.CheckStructure(attrs); v != nil {
+			return refuseSignUp(v, ev)
+		}
+		LogAttrs(ctx, slog.String("decision", "allow"))
+		return nil
+	case PreSignUpExternalProvider:
+		return h.external(ctx, ev)
+	}
+	if v := h.Policy.Check(attrs); v != nil {
+		return refuseSignUp(v, ev)
+	}
+	if h.UniqueEmail && attrs.Get("email") != "" {
+		holder, err := h.emailHolder(ctx, ev.UserPoolID, attrs.Get("email"), false)
+		if err != nil {
+			return fmt.Errorf("duplicate-email check: %w", err)
+		}
+		if holder != nil {
+			return refuseSignUp(&signup.Violation{Code: signup.CodeEmailTaken, Field: "email",
+				Reason: "email held by user " + aws.ToString(holder.Username)}, ev)
+		}
+	}
+	if e, err := signup.ParseEmail(attrs.Get("email")); err == nil {
+		if d := h.Trusted.Match(e.Domain); d != "" {
+			ev.Response.AutoConfirmUser = true
+			ev.Response.AutoVerifyEmail = h.AutoVerifyEmail // present: it matched
+			ev.Response.AutoVerifyPhone = h.AutoVerifyPhone && attrs.Get("phone_number") != ""
+			LogAttrs(ctx, slog.String("trustedDomain", d))
+		}
+	}
+	LogAttrs(ctx, slog.String("decision", "allow"), slog.Bool("autoConfirm", ev.Response.AutoConfirmUser))
+	return nil
+}
+
+// external links a federated sign-up to the native user with the same
+// verified email. Cognito then fails this first sign-in with "Already found
+// an entry for username …"; the client retries and signs in as the native user.
+func (h *PreSignUpHandler) external(ctx context.Context, ev *PreSignUpEvent) error {
+	provider, subject, ok := strings.Cut(ev.UserName, "_")
+	name := h.linkProvider(provider)
+	email := ev.Request.UserAttributes.Get("email")
+	switch {
+	case !ok || subject == "" || name == "" || h.Cognito == nil:
+		LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "provider not linked"))
+		return nil
+	case email == "" || ev.Request.UserAttributes.Get("email_verified") == "false":
+		LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "no verified email from the provider"))
+		return nil
+	}
+	native, err := h.emailHolder(ctx, ev.UserPoolID, email, true)
+	if err != nil {
+		return fmt.Errorf("find native user: %w", err)
+	}
+	if native == nil {
+		LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "no native user with this verified email"))
+		return nil
+	}
+	if n := countIdentities(native.Attributes); n >= MaxLinkedIdentities {
+		LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "native user has the maximum of linked identities"),
+			slog.Int("identities", n))
+		return nil
+	}
+	_, err = h.Cognito.AdminLinkProviderForUser(ctx, &cognitoidentityprovider.AdminLinkProviderForUserInput{
+		UserPoolId: aws.String(ev.UserPoolID),
+		DestinationUser: &types.ProviderUserIdentifierType{
+			ProviderName:           aws.String("Cognito"),
+			ProviderAttributeValue: native.Username,
+		},
+		SourceUser: &types.ProviderUserIdentifierType{
+			ProviderName:           aws.String(name),
+			ProviderAttributeName:  aws.String("Cognito_Subject"),
+			ProviderAttributeValue: aws.String(subject),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("link %s identity to %s: %w", name, aws.ToString(native.Username), err)
+	}
+	LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "linked"),
+		slog.String("provider", name), slog.String("linkedTo", aws.ToString(native.Username)))
+	return nil
+}
+
+// linkProvider returns the allow-listed spelling of provider, or "".
+func (h *PreSignUpHandler) linkProvider(provider string) string {
+	for _, p := range h.LinkProviders {
+		if strings.EqualFold(p, provider) {
+			return p
+		}
+	}
+	return ""
+}
+
+// emailHolder returns a user holding email: any user but an unconfirmed one
+// (so nobody can squat an address by never confirming it), or with native, a
+// confirmed non-federated user whose email is verified. The address is
+// searched as written and, if different, in lower case.
+func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, native bool) (*types.UserType, error) {
+	candidates := []string{email}
+	if lower := strings.ToLower(email); lower != email {
+		candidates = append(candidates, lower)
+	}
+	for _, addr := range candidates {
+		var token *string
+		for page := 0; page < 3; page++ {
+			out, err := h.Cognito.ListUsers(ctx, &cognitoidentityprovider.ListUsersInput{
+				UserPoolId:      aws.String(pool),
+				Filter:          aws.String(EmailFilter(addr)),
+				Limit:           aws.Int32(20),
+				PaginationToken: token,
+			})
+			if err != nil {
+				return nil, err
+			}
+			for i := range out.Users {
+				u := &out.Users[i]
+				if u.UserStatus == types.UserStatusTypeUnconfirmed {
+					continue
+				}
+				if native && (u.UserStatus == types.UserStatusTypeExternalProvider || !u.Enabled ||
+					userAttr(u.Attributes, "email_verified") != "true") {
+					continue
+				}
+				return u, nil
+			}
+			if token = out.PaginationToken; token == nil || *token == "" {
+				break
+			}
+		}
+	}
+	return nil, nil
+}
+
+// EmailFilter is the ListUsers filter for an exact email match, with
+// backslashes and quotation marks escaped.
+func EmailFilter(email string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `email = "` + r.Replace(email) + `"`
+}
+
+func userAttr(as []types.AttributeType, name string) string {
+	for _, a := range as {
+		if aws.ToString(a.Name) == name {
+			return aws.ToString(a.Value)
+		}
+	}
+	return ""
+}
+
+// countIdentities counts the linked identities in the "identities" attribute
+// (a JSON array); an unreadable one counts as full, so linking is skipped.
+func countIdentities(as []types.AttributeType) int {
+	v := userAttr(as, "identities")
+	if v == "" {
+		return 0
+	}
+	var ids []json.RawMessage
+	if err := json.Unmarshal([]byte(v), &ids); err != nil {
+		return MaxLinkedIdentities
+	}
+	return len(ids)
+}
+
+// refuseSignUp turns a policy violation into the refusal the user reads, in
+// their language, and the reason the log keeps.
+func refuseSignUp(v *signup.Violation, ev *PreSignUpEvent) error {
+	lang := signup.Language(ev.Request.UserAttributes.Get("locale"), ev.Request.ClientMetadata.Get("locale"))
+	return Refuse(signup.Message(v.Code, v.Field, lang), v.Error())
+}
