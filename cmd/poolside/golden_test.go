@@ -26,6 +26,9 @@ const fixturesDir = "../../fixtures"
 // goldenEnv is the deployment configuration the golden responses were made with.
 var goldenEnv = map[string]string{
 	"POOLSIDE_LEGACY_SOURCE": "file://" + mustAbs(fixturesDir+"/legacy-users.jsonl"),
+	"POOLSIDE_APP_URL":       "https://app.example.com/confirm",
+	"POOLSIDE_EMAIL_SENDING": "DEVELOPER",
+	"POOLSIDE_BRAND_NAME":    "Example",
 	// PreTokenGeneration: a tenant scope for every token, one machine client.
 	"POOLSIDE_TOKEN_SCOPES":   "tenant/{tenantId}",
 	"POOLSIDE_CLIENT_TENANTS": "7m2sv0c9rq1l6f4k8j3h5g2d1a=acme",
