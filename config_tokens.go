@@ -2,6 +2,7 @@ package poolside
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/poolside-io/poolside/triggers"
 )
@@ -78,7 +79,7 @@ func (c TokensConfig) validate(ps *problems) {
 		}
 	}
 	for _, s := range c.Scopes {
-		if strings.ContainsFunc(s, isSpaceRune) {
+		if strings.ContainsFunc(s, unicode.IsSpace) {
 			ps.addf("POOLSIDE_TOKEN_SCOPES: scope %q holds a space; Cognito rejects it", s)
 		}
 		if rest := strings.NewReplacer(triggers.ScopeTenant, "", triggers.ScopeRole, "").Replace(s); strings.ContainsAny(rest, "{}") {
@@ -86,7 +87,7 @@ func (c TokensConfig) validate(ps *problems) {
 		}
 	}
 	for _, client := range sortedKeys(c.ClientTenants) {
-		if strings.ContainsFunc(c.ClientTenants[client], isSpaceRune) {
+		if strings.ContainsFunc(c.ClientTenants[client], unicode.IsSpace) {
 			ps.addf("POOLSIDE_CLIENT_TENANTS: tenant %q of client %s holds a space", c.ClientTenants[client], client)
 		}
 	}
@@ -96,8 +97,6 @@ func (c TokensConfig) validate(ps *problems) {
 		}
 	}
 }
-
-func isSpaceRune(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
 
 // Policy is the token policy PreTokenGeneration applies.
 func (c TokensConfig) Policy() triggers.TokenPolicy {

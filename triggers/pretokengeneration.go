@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/poolside-io/poolside/profilestore"
 )
@@ -220,15 +221,13 @@ func (t TokenPolicy) expand(templates []string, tenant, role string) []string {
 			continue
 		}
 		s := strings.NewReplacer(ScopeTenant, tenant, ScopeRole, role).Replace(tpl)
-		if s == "" || strings.ContainsFunc(s, isSpace) {
+		if s == "" || strings.ContainsFunc(s, unicode.IsSpace) {
 			continue
 		}
 		out = append(out, s)
 	}
 	return out
 }
-
-func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' }
 
 // newScopes returns the scopes not already granted, without duplicates.
 func newScopes(add, have []string) []string {

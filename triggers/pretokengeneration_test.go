@@ -1,0 +1,299 @@
+package triggers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/profilestore"
+)
+
+// fakeLoader is a hand-written profileLoader that counts its calls.
+type fakeLoader struct {
+	get           func(id string) (profilestore.Profile, error)
+	ensure        func(p profilestore.Profile) (profilestore.Profile, bool, error)
+	gets, ensures int
+}
+
+func (f *fakeLoader) Get(_ context.Context, id string) (profilestore.Profile, error) {
+	f.gets++
+	return f.get(id)
+}
+
+func (f *fakeLoader) Ensure(_ context.Context, p profilestore.Profile) (profilestore.Profile, bool, error) {
+	f.ensures++
+	return f.ensure(p)
+}
+
+var tokenPolicy = TokenPolicy{
+	TenantClaim: "tenantId", RoleClaim: "role",
+	Scopes:           []string{"tenant/{tenantId}", "{tenantId}/{role}"},
+	ClaimsToSuppress: []string{"email"},
+	Clients:          map[string]ClientGrant{"m2m": {Tenant: "globex", Scopes: []string{"reports/read"}}},
+}
+
+func tokenEvent(version string, source Source) *PreTokenGenerationEvent {
+	return &PreTokenGenerationEvent{
+		Header: Header{Version: Version(version), TriggerSource: source, UserName: "ana", CallerContext: CallerContext{ClientID: "web"}},
+		Request: PreTokenGenerationRequest{
+			UserAttributes: Attributes{"sub": "sub-1", "email": "ana@example.com", "given_name": "Ana",
+				"custom:tenantId": "evil", "custom:role": "ADMIN"},
+			GroupConfiguration: GroupConfiguration{GroupsToOverride: StringList{"USER"}, IAMRolesToOverride: StringList{"arn:role/r"}, PreferredRole: "arn:role/r"},
+			Scopes:             StringList{"openid", "tenant/acme"},
+		},
+	}
+}
+
+var anaProfile = profilestore.Profile{ID: "sub-1", TenantID: "acme", Role: "MANAGER", Groups: []string{"USER", "billing"}, Status: profilestore.StatusConfirmed}
+
+// found returns a store holding p.
+func found(p profilestore.Profile) *fakeLoader {
+	return &fakeLoader{
+		get: func(string) (profilestore.Profile, error) { return p, nil },
+		ensure: func(profilestore.Profile) (profilestore.Profile, bool, error) {
+			return profilestore.Profile{}, false, errors.New("ensure must not be called")
+		},
+	}
+}
+
+func responseJSON(t *testing.T, r PreTokenGenerationResponse) string {
+	t.Helper()
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// Each version gets its own shape; claims from the profile, never the
+// attributes; groups merged; scopes not yet granted added.
+func TestPreTokenGenerationShapes(t *testing.T) {
+	const groups = `"groupOverrideDetails":{"groupsToOverride":["USER","billing"],"iamRolesToOverride":["arn:role/r"],"preferredRole":"arn:role/r"}`
+	const claims = `"claimsToAddOrOverride":{"role":"MANAGER","tenantId":"acme"},"claimsToSuppress":["email"]`
+	v2 := `{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{` + claims + `},"accessTokenGeneration":{` + claims +
+		`,"scopesToAdd":["acme/MANAGER"]},` + groups + `}}`
+	cases := map[string]struct {
+		version string
+		want    string
+	}{
+		"V1_0":           {"1", `{"claimsOverrideDetails":{` + claims + `,` + groups + `}}`},
+		"V2_0":           {"2", v2},
+		"V3_0":           {"3", v2},
+		"emulator 0":     {"0", `{"claimsOverrideDetails":{` + claims + `,` + groups + `}}`},
+		"V3_0 as string": {"V3_0", v2},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			store := found(anaProfile)
+			h := &PreTokenGenerationHandler{Store: store, Tokens: tokenPolicy}
+			ev := tokenEvent(tc.version, TokenGenerationAuthentication)
+			require.NoError(t, h.Handle(context.Background(), ev))
+			got := responseJSON(t, ev.Response)
+			assert.JSONEq(t, tc.want, got)
+			assert.NotContains(t, got, "evil")
+			assert.NotContains(t, got, "ADMIN")
+			assert.Equal(t, 1, store.gets, "one store read on the hot path")
+			assert.Zero(t, store.ensures)
+		})
+	}
+}
+
+// Every user source answers the same way.
+func TestPreTokenGenerationEverySource(t *testing.T) {
+	for _, source := range Sources[PreTokenGeneration] {
+		if source == TokenGenerationClientCredentials {
+			continue
+		}
+		t.Run(string(source), func(t *testing.T) {
+			h := &PreTokenGenerationHandler{Store: found(anaProfile), Tokens: tokenPolicy}
+			ev := tokenEvent("2", source)
+			require.NoError(t, h.Handle(context.Background(), ev))
+			d := ev.Response.ClaimsAndScopeOverrideDetails
+			require.NotNil(t, d)
+			assert.Equal(t, "acme", d.AccessTokenGeneration.ClaimsToAddOrOverride["tenantId"])
+			assert.Equal(t, "acme", d.IDTokenGeneration.ClaimsToAddOrOverride["tenantId"])
+		})
+	}
+}
+
+// A user with no profile yet gets one from the policy (tenant from the email
+// domain), then claims; an inactive profile is refused; store trouble fails.
+func TestPreTokenGenerationProfile(t *testing.T) {
+	policy := ProfilePolicy{TenantByDomain: map[string]string{"example.com": "acme"}, DefaultTenant: "default"}
+	storeDown := errors.New("connection refused")
+	cases := map[string]struct {
+		get      func(string) (profilestore.Profile, error)
+		ensure   func(profilestore.Profile) (profilestore.Profile, bool, error)
+		ensures  int
+		tenant   string
+		refusal  string // user-facing message, when refused
+		internal bool   // a non-refusal error
+	}{
+		"existing": {get: func(string) (profilestore.Profile, error) { return anaProfile, nil }, tenant: "acme"},
+		"never seen: ensured from the policy": {
+			get: func(string) (profilestore.Profile, error) { return profilestore.Profile{}, profilestore.ErrNotFound },
+			ensure: func(p profilestore.Profile) (profilestore.Profile, bool, error) {
+				if p.ID != "sub-1" || p.TenantID != "acme" {
+					return p, false, errors.New("wrong new profile")
+				}
+				p.Role, p.Status = profilestore.DefaultRole, profilestore.StatusConfirmed
+				return p, true, nil
+			},
+			ensures: 1, tenant: "acme",
+		},
+		"suspended": {
+			get: func(string) (profilestore.Profile, error) {
+				p := anaProfile
+				p.Status = profilestore.StatusSuspended
+				return p, nil
+			},
+			refusal: msgInactive,
+		},
+		"disabled": {
+			get: func(string) (profilestore.Profile, error) {
+				p := anaProfile
+				p.Status = profilestore.StatusDisabled
+				return p, nil
+			},
+			refusal: msgInactive,
+		},
+		"store down": {
+			get:      func(string) (profilestore.Profile, error) { return profilestore.Profile{}, storeDown },
+			internal: true,
+		},
+		"email held by another profile": {
+			get: func(string) (profilestore.Profile, error) { return profilestore.Profile{}, profilestore.ErrNotFound },
+			ensure: func(p profilestore.Profile) (profilestore.Profile, bool, error) {
+				return profilestore.Profile{}, false, profilestore.ErrExists
+			},
+			ensures: 1,
+			refusal: "An account with this email address already exists. Please sign in with it instead.",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			store := &fakeLoader{get: tc.get, ensure: tc.ensure}
+			h := &PreTokenGenerationHandler{Policy: policy, Store: store, Tokens: tokenPolicy}
+			ev := tokenEvent("1", TokenGenerationRefreshTokens)
+			err := h.Handle(context.Background(), ev)
+			assert.Equal(t, 1, store.gets)
+			assert.Equal(t, tc.ensures, store.ensures)
+			var refusal *Refusal
+			switch {
+			case tc.refusal != "":
+				require.ErrorAs(t, err, &refusal)
+				assert.Equal(t, tc.refusal, refusal.Message)
+				assert.Nil(t, ev.Response.ClaimsOverrideDetails, "no tokens")
+			case tc.internal:
+				require.ErrorIs(t, err, storeDown)
+				assert.False(t, errors.As(err, &refusal), "infrastructure errors are not shown to the user")
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, tc.tenant, ev.Response.ClaimsOverrideDetails.ClaimsToAddOrOverride["tenantId"])
+			}
+		})
+	}
+}
+
+// A user's groups are never stripped: no groups anywhere still answers [].
+func TestPreTokenGenerationKeepsGroups(t *testing.T) {
+	cases := map[string]struct {
+		request, profile []string
+		want             string
+	}{
+		"request only":  {[]string{"USER", "beta"}, nil, `["USER","beta"]`},
+		"profile adds":  {[]string{"USER"}, []string{"billing", "USER"}, `["USER","billing"]`},
+		"none anywhere": {nil, nil, `[]`},
+		"profile only":  {nil, []string{"billing"}, `["billing"]`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := anaProfile
+			p.Groups = tc.profile
+			for _, version := range []string{"1", "2", "3"} {
+				ev := tokenEvent(version, TokenGenerationHostedAuth)
+				ev.Request.GroupConfiguration.GroupsToOverride = tc.request
+				require.NoError(t, (&PreTokenGenerationHandler{Store: found(p), Tokens: tokenPolicy}).Handle(context.Background(), ev))
+				assert.Contains(t, responseJSON(t, ev.Response), `"groupsToOverride":`+tc.want, "version %s", version)
+			}
+		})
+	}
+}
+
+// Claims are left out when not named or not known; scope templates with an
+// empty value are skipped.
+func TestPreTokenGenerationPartialClaims(t *testing.T) {
+	p := anaProfile
+	p.Role = ""
+	h := &PreTokenGenerationHandler{Store: found(p), Tokens: TokenPolicy{TenantClaim: "custom:tenant", Scopes: tokenPolicy.Scopes}}
+	ev := tokenEvent("3", TokenGenerationAuthentication)
+	ev.Request.Scopes = nil
+	require.NoError(t, h.Handle(context.Background(), ev))
+	at := ev.Response.ClaimsAndScopeOverrideDetails.AccessTokenGeneration
+	assert.Equal(t, map[string]any{"custom:tenant": "acme"}, at.ClaimsToAddOrOverride)
+	assert.Equal(t, []string{"tenant/acme"}, at.ScopesToAdd)
+	assert.Nil(t, at.ClaimsToSuppress)
+}
+
+// Machine-to-machine tokens: claims and scopes from the client map, no store.
+func TestPreTokenGenerationClientCredentials(t *testing.T) {
+	cases := map[string]struct {
+		version, client string
+		allowUnknown    bool
+		want            string // response JSON
+		refusal         string
+	}{
+		"known client": {version: "3", client: "m2m",
+			want: `{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"claimsToAddOrOverride":{"tenantId":"globex"},"claimsToSuppress":["email"],"scopesToAdd":["tenant/globex","reports/read"]}}}`},
+		"unknown client refused": {version: "3", client: "stranger", refusal: msgUnknownClient},
+		"unknown client allowed": {version: "3", client: "stranger", allowUnknown: true, want: `{}`},
+		"V1_0 event refused":     {version: "1", client: "m2m", refusal: msgNeedsV3},
+		"V2_0 event refused":     {version: "2", client: "m2m", refusal: msgNeedsV3},
+		"V1_0 even when unknown": {version: "1", client: "stranger", allowUnknown: true, refusal: msgNeedsV3},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			store := &fakeLoader{} // any call panics: no user lookup
+			tokens := tokenPolicy
+			tokens.AllowUnknownClients = tc.allowUnknown
+			h := &PreTokenGenerationHandler{Store: store, Tokens: tokens}
+			ev := &PreTokenGenerationEvent{Header: Header{Version: Version(tc.version), TriggerSource: TokenGenerationClientCredentials,
+				CallerContext: CallerContext{ClientID: tc.client}}, Request: PreTokenGenerationRequest{Scopes: StringList{"orders/read"}}}
+			err := h.Handle(context.Background(), ev)
+			if tc.refusal != "" {
+				var refusal *Refusal
+				require.ErrorAs(t, err, &refusal)
+				assert.Equal(t, tc.refusal, refusal.Message)
+				return
+			}
+			require.NoError(t, err)
+			assert.JSONEq(t, tc.want, responseJSON(t, ev.Response))
+		})
+	}
+}
+
+func TestReservedClaim(t *testing.T) {
+	for _, c := range []string{"sub", "Sub", " exp ", "cognito:groups", "cognito:preferred_role", "COGNITO:username", "token_use", "origin_jti", "scope"} {
+		assert.True(t, ReservedClaim(c), c)
+	}
+	for _, c := range []string{"tenantId", "role", "custom:tenant", "email", "groups"} {
+		assert.False(t, ReservedClaim(c), c)
+	}
+}
+
+// The hot path against the in-memory store: one Get per token.
+func BenchmarkPreTokenGeneration(b *testing.B) {
+	store := profilestore.NewMemory(func() time.Time { return time.Unix(0, 0) })
+	_, err := store.Create(context.Background(), profilestore.Profile{ID: "sub-1", Email: "ana@example.com", TenantID: "acme"})
+	require.NoError(b, err)
+	h := &PreTokenGenerationHandler{Store: store, Tokens: tokenPolicy}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := h.Handle(context.Background(), tokenEvent("3", TokenGenerationRefreshTokens)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
