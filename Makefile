@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:9001
 .PHONY: help run test test-unit build lint fuzz bench golden tidy-check preview e2e deploy-check clean
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
 
 run: ## serve the Lambda Invoke API on the embedded default (memory store, fixture legacy users)
 	@echo "poolside listening on http://$(ADDR) — try:"
@@ -50,3 +50,10 @@ tidy-check: ## go mod tidy leaves go.mod and go.sum unchanged
 
 clean: ## remove build output
 	rm -rf dist
+
+deploy-check: ## cfn-lint the SAM template (deploy/template.yaml)
+	@command -v cfn-lint >/dev/null || { echo "deploy-check: cfn-lint not found (pip install cfn-lint)"; exit 1; }
+	cfn-lint deploy/template.yaml
+
+e2e: ## end-to-end: cognito-local (pinned, npm ci) → poolside serve → DynamoDB on moto_server, all on loopback
+	bash deploy/e2e/run.sh
