@@ -26,9 +26,13 @@ const fixturesDir = "../../fixtures"
 // goldenEnv is the deployment configuration the golden responses were made with.
 var goldenEnv = map[string]string{
 	"POOLSIDE_LEGACY_SOURCE": "file://" + mustAbs(fixturesDir+"/legacy-users.jsonl"),
-	"POOLSIDE_APP_URL":       "https://app.example.com/confirm",
-	"POOLSIDE_EMAIL_SENDING": "DEVELOPER",
-	"POOLSIDE_BRAND_NAME":    "Example",
+	// PreSignUp: the denied-domain and trusted-domain fixtures; linking and the
+	// duplicate-email check need Cognito and are tested in package triggers.
+	"POOLSIDE_SIGNUP_DENIED_DOMAINS":  "denied.example.net",
+	"POOLSIDE_SIGNUP_TRUSTED_DOMAINS": "trusted.example.org",
+	"POOLSIDE_APP_URL":                "https://app.example.com/confirm",
+	"POOLSIDE_EMAIL_SENDING":          "DEVELOPER",
+	"POOLSIDE_BRAND_NAME":             "Example",
 	// PreTokenGeneration: a tenant scope for every token, one machine client.
 	"POOLSIDE_TOKEN_SCOPES":   "tenant/{tenantId}",
 	"POOLSIDE_CLIENT_TENANTS": "7m2sv0c9rq1l6f4k8j3h5g2d1a=acme",

@@ -1,5 +1,32 @@
 package main
 
-// wirePreSignUp registers the PreSignUp trigger. Not written yet: the router answers its
-// events with a "not enabled" error.
-func wirePreSignUp(a *app) error { return nil }
+import "github.com/poolside-io/poolside/triggers"
+
+// wirePreSignUp registers PreSignUp: the sign-up policy, and the Cognito
+// client only when the duplicate-email check or federated linking is on.
+func wirePreSignUp(a *app) error {
+	c := a.cfg.SignUp
+	policy, err := c.Policy()
+	if err != nil {
+		return err
+	}
+	trusted, err := c.Trusted()
+	if err != nil {
+		return err
+	}
+	h := &triggers.PreSignUpHandler{
+		Policy:          policy,
+		Trusted:         trusted,
+		AutoVerifyEmail: c.AutoVerifies("email"),
+		AutoVerifyPhone: c.AutoVerifies("phone"),
+		UniqueEmail:     c.UniqueEmail,
+		LinkProviders:   c.LinkProviders,
+	}
+	if c.NeedsCognito() {
+		if h.Cognito, err = a.cognitoClient(); err != nil {
+			return err
+		}
+	}
+	a.router.HandlePreSignUp(h.Handle)
+	return nil
+}
