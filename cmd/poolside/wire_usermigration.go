@@ -1,5 +1,47 @@
 package main
 
-// wireUserMigration registers the UserMigration trigger. Not written yet: the router answers its
-// events with a "not enabled" error.
-func wireUserMigration(a *app) error { return nil }
+import (
+	"github.com/poolside-io/poolside/migration"
+	"github.com/poolside-io/poolside/triggers"
+)
+
+// wireUserMigration registers UserMigration: the legacy source named by
+// POOLSIDE_LEGACY_SOURCE (nothing connects before the first event) and the
+// profile store.
+func wireUserMigration(a *app) error {
+	src, err := a.legacySource()
+	if err != nil {
+		return err
+	}
+	store, err := a.profileStore()
+	if err != nil {
+		return err
+	}
+	h := &triggers.UserMigrationHandler{
+		Legacy:          &migration.Authenticator{Source: src, DummyCost: a.cfg.Migration.BcryptCost},
+		Profiles:        store,
+		Policy:          a.cfg.Profiles.Policy(),
+		EmailIsUsername: a.cfg.Migration.EmailIsUsername,
+	}
+	a.router.HandleUserMigration(h.Handle)
+	return nil
+}
+
+// legacySource opens the configured legacy source; a DynamoDB client is built
+// on the first lookup.
+func (a *app) legacySource() (interface {
+	migration.Source
+	migration.Lister
+}, error) {
+	return migration.Open(a.cfg.LegacySourceURL(), migration.Deps{
+		DynamoDB: func() (migration.DynamoAPI, error) {
+			c, err := a.dynamoClient()
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		DynamoLayout: a.cfg.Migration.Dynamo,
+		Postgres:     a.cfg.Migration.Postgres,
+	})
+}

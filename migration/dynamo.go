@@ -1,0 +1,166 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// DynamoAPI is the part of the DynamoDB client the legacy table source calls,
+// with the SDK's signatures.
+type DynamoAPI interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	Scan(ctx context.Context, in *dynamodb.ScanInput, opts ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+}
+
+var _ DynamoAPI = (*dynamodb.Client)(nil)
+
+// Fields are the names of a legacy user's fields, as in the JSON Lines format.
+var Fields = []string{"id", "username", "email", "email_verified", "phone_number", "phone_number_verified",
+	"given_name", "family_name", "name", "locale", "password_hash", "tenant_id", "role", "created_at", "disabled"}
+
+// DynamoLayout describes a legacy users table.
+type DynamoLayout struct {
+	// Attributes renames fields: field → table attribute ("password_hash" →
+	// "pwd"). A field not listed is stored under its own name.
+	Attributes map[string]string
+	// EmailIndex is a global secondary index whose partition key is the email
+	// attribute ("" = look users up by username only). Emails are matched as
+	// stored lower-case, then as typed.
+	EmailIndex string
+}
+
+// attr is the table attribute of field.
+func (l DynamoLayout) attr(field string) string {
+	if a := l.Attributes[field]; a != "" {
+		return a
+	}
+	return field
+}
+
+// Dynamo is a Source over a DynamoDB table whose partition key is the
+// username attribute.
+type Dynamo struct {
+	client func() (DynamoAPI, error)
+	table  string
+	layout DynamoLayout
+}
+
+var (
+	_ Source = (*Dynamo)(nil)
+	_ Lister = (*Dynamo)(nil)
+)
+
+// NewDynamo returns the source for table; client is called once, on first use.
+func NewDynamo(client func() (DynamoAPI, error), table string, layout DynamoLayout) *Dynamo {
+	return &Dynamo{client: sync.OnceValues(client), table: table, layout: layout}
+}
+
+// Lookup implements Source.
+func (d *Dynamo) Lookup(ctx context.Context, login string) (User, error) {
+	db, err := d.client()
+	if err != nil {
+		return User{}, err
+	}
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      &d.table,
+		Key:            map[string]types.AttributeValue{d.layout.attr("username"): &types.AttributeValueMemberS{Value: login}},
+		ConsistentRead: aws.Bool(false),
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("legacy table %s: %w", d.table, err)
+	}
+	if out.Item != nil {
+		return d.user(out.Item)
+	}
+	if d.layout.EmailIndex == "" || !strings.Contains(login, "@") {
+		return User{}, ErrNotFound
+	}
+	tries := []string{strings.ToLower(strings.TrimSpace(login))}
+	if login != tries[0] {
+		tries = append(tries, login)
+	}
+	for _, e := range tries {
+		q, err := db.Query(ctx, &dynamodb.QueryInput{
+			TableName:                 &d.table,
+			IndexName:                 &d.layout.EmailIndex,
+			KeyConditionExpression:    aws.String("#e = :e"),
+			ExpressionAttributeNames:  map[string]string{"#e": d.layout.attr("email")},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":e": &types.AttributeValueMemberS{Value: e}},
+			Limit:                     aws.Int32(2),
+		})
+		if err != nil {
+			return User{}, fmt.Errorf("legacy table %s index %s: %w", d.table, d.layout.EmailIndex, err)
+		}
+		if len(q.Items) > 1 {
+			return User{}, fmt.Errorf("legacy table %s: %d users share one email", d.table, len(q.Items))
+		}
+		if len(q.Items) == 1 {
+			return d.user(q.Items[0])
+		}
+	}
+	return User{}, ErrNotFound
+}
+
+// Each implements Lister with a paginated Scan.
+func (d *Dynamo) Each(ctx context.Context, fn func(User) error) error {
+	db, err := d.client()
+	if err != nil {
+		return err
+	}
+	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &d.table})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("legacy table %s: %w", d.table, err)
+		}
+		for _, item := range page.Items {
+			u, err := d.user(item)
+			if err != nil {
+				return err
+			}
+			if err := fn(u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// user decodes an item through the layout.
+func (d *Dynamo) user(item map[string]types.AttributeValue) (User, error) {
+	fields := make(map[string]any, len(Fields))
+	for _, f := range Fields {
+		switch v := item[d.layout.attr(f)].(type) {
+		case *types.AttributeValueMemberS:
+			fields[f] = v.Value
+		case *types.AttributeValueMemberBOOL:
+			fields[f] = v.Value
+		case *types.AttributeValueMemberN:
+			n, err := strconv.ParseFloat(v.Value, 64)
+			if err != nil {
+				return User{}, fmt.Errorf("legacy table %s: %s: %w", d.table, f, err)
+			}
+			if f == "id" {
+				fields[f] = v.Value
+			} else {
+				fields[f] = n
+			}
+		case nil, *types.AttributeValueMemberNULL:
+		default:
+			return User{}, fmt.Errorf("legacy table %s: attribute %s has type %T", d.table, d.layout.attr(f), v)
+		}
+	}
+	u, err := record(fields)
+	if err != nil {
+		return User{}, fmt.Errorf("legacy table %s: %w", d.table, err)
+	}
+	return u, nil
+}

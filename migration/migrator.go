@@ -1,0 +1,76 @@
+package migration
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// DefaultDummyCost is the bcrypt cost of the dummy hash an unknown user is
+// checked against; set it to the cost of most legacy hashes.
+const DefaultDummyCost = 10
+
+// Authenticator verifies legacy credentials so that an unknown user and a
+// wrong password cost the same time: an unknown user's password is still
+// compared against a dummy bcrypt hash of DummyCost.
+type Authenticator struct {
+	Source    Source
+	DummyCost int
+
+	once  sync.Once
+	dummy string
+	err   error
+}
+
+// Check is the outcome of one sign-in attempt.
+type Check struct {
+	// User is the legacy user (zero when not Found).
+	User  User
+	Found bool
+	// Verified: the password matches the user's hash.
+	Verified bool
+	// Problem is a data problem with the stored hash (ErrUnknownFormat,
+	// ErrMalformed, ErrParams): log it; the password counts as wrong.
+	Problem error
+}
+
+// Authenticate looks login up and verifies password. An unknown user or a
+// wrong password is a Check with Verified false and a nil error; the error
+// is for the source failing.
+func (a *Authenticator) Authenticate(ctx context.Context, login string, password []byte) (Check, error) {
+	u, err := a.Source.Lookup(ctx, login)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a.burn(password)
+		return Check{}, nil
+	case err != nil:
+		return Check{}, err
+	}
+	ok, problem := Verify(u.PasswordHash, password)
+	if problem != nil {
+		a.burn(password) // a broken hash costs what a real one does
+	}
+	return Check{User: u, Found: true, Verified: ok && problem == nil, Problem: problem}, nil
+}
+
+// Lookup returns the legacy user for a password reset (no password).
+func (a *Authenticator) Lookup(ctx context.Context, login string) (User, error) {
+	return a.Source.Lookup(ctx, login)
+}
+
+// burn spends one bcrypt comparison at DummyCost.
+func (a *Authenticator) burn(password []byte) {
+	a.once.Do(func() {
+		cost := a.DummyCost
+		if cost == 0 {
+			cost = DefaultDummyCost
+		}
+		a.dummy, a.err = BcryptHash([]byte("poolside dummy password"), cost)
+	})
+	if a.err == nil {
+		_, _ = Verify(a.dummy, password)
+	}
+}
+
+// Warm computes the dummy hash now rather than on the first unknown user.
+func (a *Authenticator) Warm() { a.burn(nil) }

@@ -1,0 +1,132 @@
+package triggers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/poolside-io/poolside/migration"
+	"github.com/poolside-io/poolside/profilestore"
+)
+
+// legacyUsers is what the migration trigger needs of the legacy store.
+type legacyUsers interface {
+	// Authenticate verifies a password; an unknown user or a wrong password
+	// is a Check with Verified false, the error is the store failing.
+	Authenticate(ctx context.Context, login string, password []byte) (migration.Check, error)
+	// Lookup finds a user without a password; migration.ErrNotFound when none.
+	Lookup(ctx context.Context, login string) (migration.User, error)
+}
+
+// profileCreator imports the migrated user's profile.
+type profileCreator interface {
+	// Create is idempotent on the profile id; ErrExists when another profile
+	// holds the email.
+	Create(ctx context.Context, p profilestore.Profile) (profilestore.Profile, error)
+}
+
+// What the user reads when a migration is refused. One text for an unknown
+// user, a wrong password and an unverifiable hash, so that neither the text
+// nor the time tells them apart.
+const (
+	msgBadCredentials = "Incorrect username or password."
+	msgDisabled       = "This account is disabled. Please contact support."
+	msgCannotReset    = "We cannot reset the password of this account here. Please contact support."
+)
+
+// UserMigrationHandler moves a legacy user to Cognito on first sign-in
+// (UserMigration_Authentication) or first password reset
+// (UserMigration_ForgotPassword), and imports the user's profile as a pending
+// profile that the first token or post-authentication event adopts.
+type UserMigrationHandler struct {
+	Legacy   legacyUsers
+	Profiles profileCreator
+	Policy   ProfilePolicy
+	// EmailIsUsername: the pool's username attribute is email, so a response
+	// never carries "username" (Cognito assigns one).
+	EmailIsUsername bool
+}
+
+// Handle implements the UserMigration trigger.
+func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEvent) error {
+	login := ev.UserName
+	var user migration.User
+	switch ev.TriggerSource {
+	case UserMigrationForgotPassword:
+		u, err := h.Legacy.Lookup(ctx, login)
+		switch {
+		case errors.Is(err, migration.ErrNotFound):
+			return Refuse(msgCannotReset, "no legacy user with that username or email")
+		case err != nil:
+			return fmt.Errorf("legacy lookup: %w", err)
+		case u.Disabled:
+			return Refuse(msgCannotReset, "legacy user is disabled")
+		case !u.CanReceiveCode():
+			return Refuse(msgCannotReset, "legacy user has no verified email or phone: Cognito could not deliver the reset code")
+		}
+		user = u
+		ev.Response.FinalUserStatus = StatusResetRequired
+	default:
+		password := ev.Request.Password.Reveal()
+		if password == "" {
+			return Refuse(msgBadCredentials, "no password in the event: the app client must use USER_PASSWORD_AUTH (SRP hides the password)")
+		}
+		check, err := h.Legacy.Authenticate(ctx, login, []byte(password))
+		if err != nil {
+			return fmt.Errorf("legacy lookup: %w", err)
+		}
+		if check.Problem != nil {
+			LogAttrs(ctx, slog.String("hashProblem", check.Problem.Error()))
+		}
+		switch {
+		case !check.Found:
+			return Refuse(msgBadCredentials, "no legacy user with that username or email")
+		case !check.Verified && check.Problem != nil:
+			return Refuse(msgBadCredentials, "legacy password hash cannot be verified")
+		case !check.Verified:
+			return Refuse(msgBadCredentials, "wrong password")
+		case check.User.Disabled:
+			return Refuse(msgDisabled, "legacy user is disabled")
+		}
+		user = check.User
+		ev.Response.FinalUserStatus = StatusConfirmed
+	}
+	ev.Response.MessageAction = MessageSuppress
+	ev.Response.UserAttributes = Attributes(migration.Attributes(user))
+	if !h.EmailIsUsername && migration.SignedInWithAlias(login, user) {
+		ev.Response.UserAttributes["username"] = user.Username
+	}
+	LogAttrs(ctx, slog.String("legacyId", user.LegacyID()), slog.String("finalUserStatus", ev.Response.FinalUserStatus))
+	return h.importProfile(ctx, ev, user)
+}
+
+// importProfile creates the pending profile; a replay finds it and changes nothing.
+func (h *UserMigrationHandler) importProfile(ctx context.Context, ev *UserMigrationEvent, u migration.User) error {
+	if h.Profiles == nil {
+		return nil
+	}
+	p := h.Policy.NewProfile(ev.Header, ev.Response.UserAttributes, ev.Request.ClientMetadata)
+	p.ID = profilestore.PendingID(u.LegacyID())
+	p.Username = u.Username
+	p.LegacyID = u.LegacyID()
+	p.CreatedAt = u.CreatedAt
+	p.SourceSystem = profilestore.SourceLegacy
+	if u.TenantID != "" {
+		p.TenantID = u.TenantID
+	}
+	p.Role = strings.TrimSpace(u.Role)
+	prof, err := h.Profiles.Create(ctx, p)
+	switch {
+	case errors.Is(err, profilestore.ErrExists):
+		// a native profile already owns the email: the user must still be
+		// able to sign in; the profiles are reconciled by hand
+		LogAttrs(ctx, slog.String("profileImport", "skipped: email held by another profile"))
+		return nil
+	case err != nil:
+		return fmt.Errorf("import profile: %w", err)
+	}
+	LogAttrs(ctx, slog.String("profileId", prof.ID), slog.String("tenantId", prof.TenantID))
+	return nil
+}
