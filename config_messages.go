@@ -22,9 +22,6 @@ const (
 	EmailSendingDeveloper = "DEVELOPER"
 )
 
-// DefaultBrand is the product name messages speak for when POOLSIDE_BRAND_NAME is unset.
-const DefaultBrand = "poolside"
-
 // MessagesConfig configures the CustomMessage trigger.
 type MessagesConfig struct {
 	// AppURL is the confirmation page SignUp and ResendCode emails link to
@@ -45,7 +42,7 @@ func (c *MessagesConfig) load(env Env, ps *problems) {
 	c.AppURL = strings.TrimSpace(env("POOLSIDE_APP_URL"))
 	c.TemplatesDir = env("POOLSIDE_TEMPLATES_DIR")
 	c.EmailSending = strings.ToUpper(or(env("POOLSIDE_EMAIL_SENDING"), EmailSendingCognitoDefault))
-	c.Brand = strings.TrimSpace(or(env("POOLSIDE_BRAND_NAME"), DefaultBrand))
+	c.Brand = strings.TrimSpace(or(env("POOLSIDE_BRAND_NAME"), triggers.DefaultBrand))
 }
 
 func (c MessagesConfig) validate(ps *problems) {

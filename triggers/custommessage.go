@@ -26,6 +26,9 @@ const (
 	MaxSMSLength     = 140
 )
 
+// DefaultBrand is the product name of a handler with no Brand.
+const DefaultBrand = "poolside"
+
 // maxPlaceholder bounds a placeholder's length: the fallback SMS must fit 140
 // characters with both placeholders in it.
 const maxPlaceholder = 40
@@ -183,7 +186,9 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 	}
 	tok := newTokens()
 	d.Locale = loc
-	d.Brand = cleanText(d.Brand, 60)
+	if d.Brand = cleanText(d.Brand, 60); d.Brand == "" {
+		d.Brand = DefaultBrand
+	}
 	d.UserName = cleanText(d.UserName, 128)
 	d.GivenName, d.FamilyName, d.Name = cleanText(d.GivenName, 64), cleanText(d.FamilyName, 64), cleanText(d.Name, 128)
 	d.Email = cleanText(d.Email, 254)
