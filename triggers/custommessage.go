@@ -66,9 +66,9 @@ type MessageData struct {
 	Brand  string
 	Locale string
 	// UserName is the user's Cognito user name (often a UUID).
-	UserName                      string
-	GivenName, FamilyName, Name   string
-	Email                         string
+	UserName                    string
+	GivenName, FamilyName, Name string
+	Email                       string
 	// Code is the code placeholder: write {{.Code}} wherever the code goes.
 	Code string
 	// Username is the user-name placeholder when the request has one
