@@ -198,6 +198,36 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 	}
 }
 
+// A migrated user's first token adopts the profile the import left under a
+// pending id: the legacy tenant and role win over the email-domain policy,
+// and a suspended import stays suspended.
+func TestPreTokenGenerationAdoptsMigratedProfile(t *testing.T) {
+	ctx := context.Background()
+	for name, status := range map[string]profilestore.Status{"confirmed": profilestore.StatusConfirmed, "suspended": profilestore.StatusSuspended} {
+		t.Run(name, func(t *testing.T) {
+			store := profilestore.NewMemory(func() time.Time { return fixedNow })
+			_, err := store.Create(ctx, profilestore.Profile{ID: profilestore.PendingID("legacy-7"), Email: "Ana@Example.com",
+				TenantID: "legacy-co", Role: "EDITOR", Status: status, SourceSystem: profilestore.SourceLegacy})
+			require.NoError(t, err)
+			h := &PreTokenGenerationHandler{Policy: ProfilePolicy{DefaultTenant: "default"}, Store: store, Tokens: tokenPolicy}
+			ev := tokenEvent("1", TokenGenerationAuthentication)
+			err = h.Handle(ctx, ev)
+			if status != profilestore.StatusConfirmed {
+				var refusal *Refusal
+				require.ErrorAs(t, err, &refusal)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, map[string]string{"tenantId": "legacy-co", "role": "EDITOR"}, ev.Response.ClaimsOverrideDetails.ClaimsToAddOrOverride)
+			p, err := store.Get(ctx, "sub-1")
+			require.NoError(t, err)
+			assert.Equal(t, "legacy-co", p.TenantID, "adopted under the sub")
+			_, err = store.Get(ctx, profilestore.PendingID("legacy-7"))
+			assert.ErrorIs(t, err, profilestore.ErrNotFound, "the pending id is gone")
+		})
+	}
+}
+
 // A user's groups are never stripped: no groups anywhere still answers [].
 func TestPreTokenGenerationKeepsGroups(t *testing.T) {
 	cases := map[string]struct {
