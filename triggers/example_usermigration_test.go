@@ -1,0 +1,49 @@
+package triggers_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/poolside-io/poolside/migration"
+	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/triggers"
+)
+
+// A legacy user signs in for the first time: the password is checked against
+// the legacy bcrypt hash, Cognito gets the attributes (no sub) with
+// CONFIRMED + SUPPRESS, and a pending profile keeps the legacy tenant and role.
+func ExampleUserMigrationHandler() {
+	dir, _ := os.MkdirTemp("", "legacy")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "users.jsonl")
+	// libxcrypt crypt(3), cost 10, password "Correct-Horse-7"
+	_ = os.WriteFile(path, []byte(`{"id":"1001","username":"marta","email":"marta@legacy.example.com","email_verified":true,`+
+		`"given_name":"Marta","family_name":"Silva","password_hash":"$2b$10$PfOc4T991iGVxu1aRLD7JeclBDOGQ8qnC57.gt6oGJxPRKIz44XmC",`+
+		`"tenant_id":"legacy-co","role":"EDITOR","created_at":"2019-03-04T05:06:07Z"}`+"\n"), 0o600)
+
+	store := profilestore.NewMemory(nil)
+	h := &triggers.UserMigrationHandler{
+		Legacy:   &migration.Authenticator{Source: migration.NewFile(path)},
+		Profiles: store,
+		Policy:   triggers.ProfilePolicy{DefaultTenant: "default"},
+	}
+	r := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(io.Discard, nil))))
+	r.HandleUserMigration(h.Handle)
+	out, err := r.Invoke(context.Background(), []byte(`{"version":"1","triggerSource":"UserMigration_Authentication",
+		"userName":"marta@legacy.example.com","request":{"password":"Correct-Horse-7"},"response":{}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(out[bytes.Index(out, []byte(`"response"`)):]))
+	p, _ := store.Get(context.Background(), profilestore.PendingID("1001"))
+	fmt.Println(p.TenantID, p.Role, p.SourceSystem, p.CreatedAt.Year())
+	// Output:
+	// "response":{"userAttributes":{"email":"marta@legacy.example.com","email_verified":"true","family_name":"Silva","given_name":"Marta","name":"Marta Silva","username":"marta"},"finalUserStatus":"CONFIRMED","messageAction":"SUPPRESS"}}
+	// legacy-co EDITOR legacy 2019
+}
