@@ -89,6 +89,10 @@ export POOLSIDE_TENANT_DOMAINS="acme.example=acme"
 export POOLSIDE_DEFAULT_TENANT=default
 export POOLSIDE_LEGACY_SOURCE="file://$root/fixtures/legacy-users.jsonl"
 export POOLSIDE_APP_URL="https://app.poolside.example/confirm"
+# cognito-local prints whatever email the trigger returns (as a pool with its
+# own SES identity would send it).
+export POOLSIDE_EMAIL_SENDING=DEVELOPER
+export POOLSIDE_MIGRATION_EMAIL_IS_USERNAME=true
 
 "$work/poolside" table create >"$work/table.json"
 
