@@ -1,0 +1,143 @@
+package triggers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/triggers/signup"
+)
+
+// cognitoClient connects to the Cognito-API server in
+// POOLSIDE_COGNITO_ENDPOINT (.ci/with-servers.sh starts moto_server).
+// Without one the test skips, except under CI=true where it fails.
+func cognitoClient(t *testing.T) *cognitoidentityprovider.Client {
+	t.Helper()
+	endpoint := os.Getenv("POOLSIDE_COGNITO_ENDPOINT")
+	if endpoint == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("POOLSIDE_COGNITO_ENDPOINT is unset: CI needs a Cognito-API server (run through .ci/with-servers.sh)")
+		}
+		t.Skip("POOLSIDE_COGNITO_ENDPOINT unset: run through .ci/with-servers.sh to start moto_server")
+	}
+	return cognitoidentityprovider.New(cognitoidentityprovider.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+	})
+}
+
+// recordingLinker is the real client for ListUsers with a fake link:
+// moto_server does not implement AdminLinkProviderForUser.
+type recordingLinker struct {
+	*cognitoidentityprovider.Client
+	links []string
+}
+
+func (r *recordingLinker) AdminLinkProviderForUser(_ context.Context, in *cognitoidentityprovider.AdminLinkProviderForUserInput,
+	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminLinkProviderForUserOutput, error) {
+	r.links = append(r.links, aws.ToString(in.SourceUser.ProviderName)+":"+aws.ToString(in.SourceUser.ProviderAttributeValue)+
+		"->"+aws.ToString(in.DestinationUser.ProviderAttributeValue))
+	return &cognitoidentityprovider.AdminLinkProviderForUserOutput{}, nil
+}
+
+// TestPreSignUpAgainstCognito runs the duplicate-email check and the
+// native-user lookup for linking against a real Cognito API (moto_server):
+// a pool where the email is not the username, created with the SDK.
+func TestPreSignUpAgainstCognito(t *testing.T) {
+	client := cognitoClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	pool, err := client.CreateUserPool(ctx, &cognitoidentityprovider.CreateUserPoolInput{
+		PoolName: aws.String(fmt.Sprintf("presignup-%d", time.Now().UnixNano())),
+	})
+	require.NoError(t, err)
+	poolID := aws.ToString(pool.UserPool.Id)
+	appClient, err := client.CreateUserPoolClient(ctx, &cognitoidentityprovider.CreateUserPoolClientInput{
+		UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
+	})
+	require.NoError(t, err)
+	admin := func(name string, attrs ...string) {
+		t.Helper()
+		in := &cognitoidentityprovider.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String(name),
+			MessageAction: types.MessageActionTypeSuppress}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			in.UserAttributes = append(in.UserAttributes, types.AttributeType{Name: aws.String(attrs[i]), Value: aws.String(attrs[i+1])})
+		}
+		_, err := client.AdminCreateUser(ctx, in)
+		require.NoError(t, err)
+	}
+	admin("ana", "email", "ana@example.com", "email_verified", "true")
+	admin("bea", "email", "bea@example.com", "email_verified", "false")
+	// moto cannot make an EXTERNAL_PROVIDER user; the fake-based unit test covers
+	// "only a federated user holds the email". Here carla is just another holder.
+	admin("Google_777", "email", "carla@example.com", "email_verified", "true")
+	_, err = client.SignUp(ctx, &cognitoidentityprovider.SignUpInput{
+		ClientId: appClient.UserPoolClient.ClientId, Username: aws.String("squatter"), Password: aws.String("Sq-uat-2026-pass!"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("dora@example.com")}},
+	})
+	require.NoError(t, err)
+
+	linker := &recordingLinker{Client: client}
+	h := &PreSignUpHandler{
+		Policy:        signup.Policy{Required: []string{"email"}},
+		UniqueEmail:   true,
+		LinkProviders: []string{"Google"},
+		Cognito:       linker,
+	}
+	signUps := map[string]bool{ // email → refused as taken
+		"ana@example.com":   true,  // confirmed-by-admin user
+		"ANA@example.com":   true,  // searched again in lower case
+		"bea@example.com":   true,  // unverified, but the account exists
+		"carla@example.com": true,  // another user holds it
+		"dora@example.com":  false, // only an unconfirmed sign-up: no squatting
+		"eva@example.com":   false,
+		`x"@example.com`:    false, // refused earlier by the syntax rule, never a filter injection
+	}
+	for email, taken := range signUps {
+		t.Run("signup/"+email, func(t *testing.T) {
+			ev := signUpEvent(PreSignUpSignUp, "new-user", Attributes{"email": email}, nil)
+			ev.UserPoolID = poolID
+			err := h.Handle(ctx, ev)
+			if email == `x"@example.com` {
+				var refusal *Refusal
+				require.ErrorAs(t, err, &refusal)
+				require.Contains(t, refusal.Reason, string(signup.CodeInvalidEmail))
+				return
+			}
+			if taken {
+				var refusal *Refusal
+				require.ErrorAs(t, err, &refusal)
+				require.Contains(t, refusal.Reason, string(signup.CodeEmailTaken))
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
+
+	for _, c := range []struct {
+		email string
+		want  []string
+	}{
+		{"ana@example.com", []string{"Google:555->ana"}}, // verified native user: linked
+		{"bea@example.com", nil},                         // unverified: not linked
+		{"eva@example.com", nil},                         // nobody
+	} {
+		t.Run("link/"+c.email, func(t *testing.T) {
+			linker.links = nil
+			ev := signUpEvent(PreSignUpExternalProvider, "Google_555", Attributes{"email": c.email, "email_verified": "true"}, nil)
+			ev.UserPoolID = poolID
+			require.NoError(t, h.Handle(ctx, ev))
+			require.Equal(t, c.want, linker.links)
+		})
+	}
+}

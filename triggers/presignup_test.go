@@ -1,0 +1,313 @@
+package triggers
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+
+	"github.com/poolside-io/poolside/triggers/signup"
+)
+
+// fakeCognito is a hand-written PreSignUpCognito.
+type fakeCognito struct {
+	list    func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
+	link    func(*cognitoidentityprovider.AdminLinkProviderForUserInput) error
+	filters []string
+	links   []string
+}
+
+func (f *fakeCognito) ListUsers(_ context.Context, in *cognitoidentityprovider.ListUsersInput,
+	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.ListUsersOutput, error) {
+	f.filters = append(f.filters, aws.ToString(in.Filter))
+	if f.list == nil {
+		return &cognitoidentityprovider.ListUsersOutput{}, nil
+	}
+	return f.list(in)
+}
+
+func (f *fakeCognito) AdminLinkProviderForUser(_ context.Context, in *cognitoidentityprovider.AdminLinkProviderForUserInput,
+	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminLinkProviderForUserOutput, error) {
+	f.links = append(f.links, aws.ToString(in.SourceUser.ProviderName)+":"+aws.ToString(in.SourceUser.ProviderAttributeValue)+
+		"->"+aws.ToString(in.DestinationUser.ProviderName)+":"+aws.ToString(in.DestinationUser.ProviderAttributeValue))
+	if f.link == nil {
+		return &cognitoidentityprovider.AdminLinkProviderForUserOutput{}, nil
+	}
+	return &cognitoidentityprovider.AdminLinkProviderForUserOutput{}, f.link(in)
+}
+
+// users answers ListUsers with the given users.
+func users(us ...types.UserType) func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+	return func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+		return &cognitoidentityprovider.ListUsersOutput{Users: us}, nil
+	}
+}
+
+func user(name string, status types.UserStatusType, attrs ...string) types.UserType {
+	u := types.UserType{Username: aws.String(name), UserStatus: status, Enabled: true}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		u.Attributes = append(u.Attributes, types.AttributeType{Name: aws.String(attrs[i]), Value: aws.String(attrs[i+1])})
+	}
+	return u
+}
+
+func signUpEvent(source Source, userName string, attrs, meta Attributes) *PreSignUpEvent {
+	return &PreSignUpEvent{
+		Header:  Header{TriggerSource: source, UserPoolID: "us-east-1_pool", UserName: userName},
+		Request: PreSignUpRequest{UserAttributes: attrs, ClientMetadata: meta},
+	}
+}
+
+func mustDomains(tb testing.TB, ds ...string) signup.DomainSet {
+	tb.Helper()
+	s, err := signup.NewDomainSet(ds...)
+	require.NoError(tb, err)
+	return s
+}
+
+func TestPreSignUpSignUp(t *testing.T) {
+	ana := Attributes{"email": "Ana@Example.com", "given_name": "Ana", "family_name": "Lima"}
+	with := func(kv ...string) Attributes {
+		a := Attributes{}
+		for k, v := range ana {
+			a[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			a[kv[i]] = kv[i+1]
+		}
+		return a
+	}
+	cases := map[string]struct {
+		attrs   Attributes
+		meta    Attributes
+		unique  bool
+		list    func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
+		want    PreSignUpResponse
+		refusal string // the user's message; "" = allowed
+		err     bool   // a non-refusal error
+		filters []string
+	}{
+		"allowed, not trusted":                 {attrs: ana},
+		"trusted subdomain":                    {attrs: with("email", "ana@eng.trusted.example"), want: PreSignUpResponse{AutoConfirmUser: true, AutoVerifyEmail: true}},
+		"trusted with phone":                   {attrs: with("email", "ana@trusted.example", "phone_number", "+5511999999999"), want: PreSignUpResponse{AutoConfirmUser: true, AutoVerifyEmail: true, AutoVerifyPhone: true}},
+		"trusted lookalike":                    {attrs: with("email", "ana@nottrusted.example")},
+		"disposable, English":                  {attrs: with("email", "a@mailinator.com"), refusal: signup.Message(signup.CodeDisposableEmail, "", signupLang("en"))},
+		"disposable, pt attribute":             {attrs: with("email", "a@mailinator.com", "locale", "pt-BR"), refusal: "Endereços de e-mail temporários não são aceitos. Use um endereço permanente."},
+		"metadata locale es":                   {attrs: with("given_name", "<b>"), meta: Attributes{"locale": "es"}, refusal: "Introduce el campo nombre solo con letras (se permiten espacios, guiones y apóstrofos)."},
+		"attribute beats metadata":             {attrs: with("given_name", "", "locale", "de"), meta: Attributes{"locale": "es"}, refusal: "Bitte gib dein Feld „Vorname“ an."},
+		"unique: free":                         {attrs: ana, unique: true, filters: []string{`email = "Ana@Example.com"`, `email = "ana@example.com"`}},
+		"unique: taken":                        {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeConfirmed, "email", "Ana@Example.com")), refusal: signup.Message(signup.CodeEmailTaken, "", signupLang("en")), filters: []string{`email = "Ana@Example.com"`}},
+		"unique: admin-created holds it":       {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeForceChangePassword)), refusal: signup.Message(signup.CodeEmailTaken, "", signupLang("en"))},
+		"unique: unconfirmed squatter ignored": {attrs: ana, unique: true, list: users(user("squat", types.UserStatusTypeUnconfirmed))},
+		"unique: Cognito down": {attrs: ana, unique: true, list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+			return nil, errors.New("throttled")
+		}, err: true},
+		"unique: no trusted bypass": {attrs: with("email", "ana@trusted.example"), unique: true, list: users(user("x", types.UserStatusTypeConfirmed)), refusal: signup.Message(signup.CodeEmailTaken, "", signupLang("en"))},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			fake := &fakeCognito{list: c.list}
+			h := &PreSignUpHandler{
+				Policy:          signup.Policy{Required: signup.DefaultRequired, Disposable: signup.Disposable()},
+				Trusted:         mustDomains(t, "trusted.example"),
+				AutoVerifyEmail: true, AutoVerifyPhone: true,
+				UniqueEmail: c.unique,
+				Cognito:     fake,
+			}
+			ev := signUpEvent(PreSignUpSignUp, "uuid-1", c.attrs, c.meta)
+			err := h.Handle(context.Background(), ev)
+			var refusal *Refusal
+			switch {
+			case c.refusal != "":
+				require.ErrorAs(t, err, &refusal)
+				require.Equal(t, c.refusal, refusal.Message)
+				require.NotEmpty(t, refusal.Reason)
+			case c.err:
+				require.Error(t, err)
+				require.False(t, errors.As(err, &refusal), "infrastructure errors are not refusals")
+			default:
+				require.NoError(t, err)
+				require.Equal(t, c.want, ev.Response)
+			}
+			if c.filters != nil {
+				require.Equal(t, c.filters, fake.filters)
+			}
+			if !c.unique {
+				require.Empty(t, fake.filters, "no Cognito call without the duplicate-email check")
+			}
+		})
+	}
+}
+
+func signupLang(s string) language.Tag { return signup.Language(s) }
+
+func TestPreSignUpNeverAutoVerifiesAbsentAttributes(t *testing.T) {
+	h := &PreSignUpHandler{Trusted: mustDomains(t, "trusted.example"), AutoVerifyEmail: true, AutoVerifyPhone: true}
+	ev := signUpEvent(PreSignUpSignUp, "u", Attributes{"email": "a@trusted.example"}, nil)
+	require.NoError(t, h.Handle(context.Background(), ev))
+	require.Equal(t, PreSignUpResponse{AutoConfirmUser: true, AutoVerifyEmail: true}, ev.Response, "no phone_number: not verified")
+
+	ev = signUpEvent(PreSignUpSignUp, "u", Attributes{"phone_number": "+5511999999999"}, nil)
+	require.NoError(t, h.Handle(context.Background(), ev))
+	require.Equal(t, PreSignUpResponse{}, ev.Response, "no email: nothing is trusted")
+}
+
+func TestPreSignUpAdminCreateUser(t *testing.T) {
+	h := &PreSignUpHandler{
+		Policy:      signup.Policy{Required: signup.DefaultRequired, Disposable: signup.Disposable(), Allowed: mustDomains(t, "example.com")},
+		Trusted:     mustDomains(t, "mailinator.com"),
+		UniqueEmail: true,
+		Cognito: &fakeCognito{list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+			panic("AdminCreateUser must not call Cognito")
+		}},
+	}
+	cases := map[string]struct {
+		attrs   Attributes
+		refused bool
+	}{
+		"disposable, outside allow-list, digits in name": {Attributes{"email": "qa@mailinator.com", "given_name": "QA 1"}, false},
+		"no attributes at all":                           {Attributes{}, false},
+		"broken email":                                   {Attributes{"email": "Ana <a@example.com>"}, true},
+		"bidi override":                                  {Attributes{"email": "a@example.com", "family_name": "x\u202ey"}, true},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			ev := signUpEvent(PreSignUpAdminCreateUser, "admin-made", c.attrs, nil)
+			err := h.Handle(context.Background(), ev)
+			if c.refused {
+				var refusal *Refusal
+				require.ErrorAs(t, err, &refusal)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, PreSignUpResponse{}, ev.Response, "Cognito ignores the flags for AdminCreateUser; none are set")
+		})
+	}
+}
+
+func TestPreSignUpExternalProvider(t *testing.T) {
+	native := func(status types.UserStatusType, verified string, identities string) types.UserType {
+		u := user("ana-native", status, "email", "ana@example.com", "email_verified", verified)
+		if identities != "" {
+			u.Attributes = append(u.Attributes, types.AttributeType{Name: aws.String("identities"), Value: aws.String(identities)})
+		}
+		return u
+	}
+	fourLinks := `[{"providerName":"Facebook"},{"providerName":"x"},{"providerName":"y"},{"providerName":"z"}]`
+	fiveLinks := `[{"providerName":"Facebook"},{"providerName":"w"},{"providerName":"x"},{"providerName":"y"},{"providerName":"z"}]`
+	cases := map[string]struct {
+		userName string
+		attrs    Attributes
+		list     func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
+		link     func(*cognitoidentityprovider.AdminLinkProviderForUserInput) error
+		links    []string
+		lists    int
+		err      bool
+	}{
+		"linked": {
+			userName: "Google_1048573", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			links: []string{"Google:1048573->Cognito:ana-native"}, lists: 1,
+		},
+		"lower-case prefix uses the allow-listed spelling": {
+			userName: "google_1048573", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			links: []string{"Google:1048573->Cognito:ana-native"}, lists: 1,
+		},
+		"subject with underscores kept whole": {
+			userName: "Google_a_b_c", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			links: []string{"Google:a_b_c->Cognito:ana-native"}, lists: 1,
+		},
+		"four links: one more allowed": {
+			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", fourLinks)),
+			links: []string{"Google:1->Cognito:ana-native"}, lists: 1,
+		},
+		"five links: limit reached, allowed unlinked": {
+			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", fiveLinks)), lists: 1,
+		},
+		"unreadable identities: not linked": {
+			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", "{oops")), lists: 1,
+		},
+		"native email unverified: not linked": {
+			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "false", "")), lists: 1,
+		},
+		"only a federated user holds the email": {
+			userName: "Google_1", list: users(native(types.UserStatusTypeExternalProvider, "true", "")), lists: 1,
+		},
+		"native user disabled": {
+			userName: "Google_1", list: users(func() types.UserType {
+				u := native(types.UserStatusTypeConfirmed, "true", "")
+				u.Enabled = false
+				return u
+			}()), lists: 1,
+		},
+		"no native user": {userName: "Google_1", lists: 1},
+		"provider not allow-listed": {
+			userName: "Facebook_1", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+		},
+		"provider says email unverified": {
+			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "false"},
+			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+		},
+		"no email from provider":            {userName: "Google_1", attrs: Attributes{"given_name": "Ana"}},
+		"user name without provider prefix": {userName: "1048573"},
+		"ListUsers fails": {
+			userName: "Google_1", list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+				return nil, errors.New("throttled")
+			}, lists: 1, err: true,
+		},
+		"link fails": {
+			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			link: func(*cognitoidentityprovider.AdminLinkProviderForUserInput) error {
+				return &types.LimitExceededException{}
+			},
+			links: []string{"Google:1->Cognito:ana-native"}, lists: 1, err: true,
+		},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			fake := &fakeCognito{list: c.list, link: c.link}
+			h := &PreSignUpHandler{
+				Policy:        signup.Policy{Required: signup.DefaultRequired, Allowed: mustDomains(t, "elsewhere.example")},
+				LinkProviders: []string{"Google", "SignInWithApple"},
+				Cognito:       fake,
+			}
+			attrs := c.attrs
+			if attrs == nil {
+				attrs = Attributes{"email": "ana@example.com", "email_verified": "true"}
+			}
+			ev := signUpEvent(PreSignUpExternalProvider, c.userName, attrs, nil)
+			err := h.Handle(context.Background(), ev)
+			if c.err {
+				require.Error(t, err)
+				var refusal *Refusal
+				require.False(t, errors.As(err, &refusal))
+			} else {
+				require.NoError(t, err, "federated sign-ups are never refused by the self sign-up policy")
+			}
+			require.Equal(t, PreSignUpResponse{}, ev.Response)
+			require.Equal(t, c.links, fake.links)
+			require.Len(t, fake.filters, c.lists)
+		})
+	}
+
+	t.Run("without Cognito nothing is linked", func(t *testing.T) {
+		h := &PreSignUpHandler{LinkProviders: []string{"Google"}}
+		require.NoError(t, h.Handle(context.Background(), signUpEvent(PreSignUpExternalProvider, "Google_1", Attributes{"email": "a@example.com"}, nil)))
+	})
+}
+
+func TestEmailFilter(t *testing.T) {
+	cases := map[string]string{
+		"ana@example.com":  `email = "ana@example.com"`,
+		`a"b@example.com`:  `email = "a\"b@example.com"`,
+		`a\"@example.com`:  `email = "a\\\"@example.com"`,
+		`x" or email ^= "`: `email = "x\" or email ^= \""`,
+	}
+	for in, want := range cases {
+		require.Equal(t, want, EmailFilter(in), in)
+	}
+}
