@@ -48,6 +48,9 @@ tidy-check: ## go mod tidy leaves go.mod and go.sum unchanged
 	$(GO) mod tidy
 	git diff --exit-code go.mod go.sum
 
+preview: ## write every CustomMessage source × locale as .html/.txt into preview/ (honours POOLSIDE_TEMPLATES_DIR, POOLSIDE_APP_URL, POOLSIDE_BRAND_NAME)
+	$(GO) run ./cmd/poolside preview --out preview
+
 clean: ## remove build output
 	rm -rf dist
 

@@ -194,19 +194,21 @@ func parseLocale(override fs.FS, loc, layout, layoutName string, ps *TemplatePro
 			}
 		}
 	}
-	if !ok {
-		return nil, false
-	}
+	// A file that did not parse is reported already; check the others.
 	for _, src := range Sources[CustomMessage] {
 		name := templateName(src)
-		if set.email.Lookup(name) == nil {
-			*ps, ok = append(*ps, fmt.Sprintf("%s: no {{define %q}} for %s", set.email.Name(), name, src)), false
+		var missing []string
+		if set.email != nil && set.email.Lookup(name) == nil {
+			missing = append(missing, set.email.Name())
 		}
-		if set.subject.Lookup(name) == nil {
-			*ps, ok = append(*ps, fmt.Sprintf("%s: no {{define %q}} for %s", set.subject.Name(), name, src)), false
+		if set.subject != nil && set.subject.Lookup(name) == nil {
+			missing = append(missing, set.subject.Name())
 		}
-		if set.sms.Lookup(name) == nil {
-			*ps, ok = append(*ps, fmt.Sprintf("%s: no {{define %q}} for %s", set.sms.Name(), name, src)), false
+		if set.sms != nil && set.sms.Lookup(name) == nil {
+			missing = append(missing, set.sms.Name())
+		}
+		for _, file := range missing {
+			*ps, ok = append(*ps, fmt.Sprintf("%s: no {{define %q}} for %s", file, name, src)), false
 		}
 	}
 	return set, ok

@@ -31,6 +31,7 @@ Usage:
   poolside profile set-status <id> CONFIRMED|SUSPENDED|DISABLED
   poolside profile set-role <id> ROLE
   poolside profile badge add|remove <id> NAME
+  poolside preview [--out preview] write every CustomMessage source × locale as .html/.txt
   poolside migrate export --source URL --out users.csv [--header header.csv] [--skip-migrated]
 
 Configuration is read from POOLSIDE_* environment variables (see README.md).
@@ -69,6 +70,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdProfile(ctx, rest, stdout)
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout, stderr)
+	case "preview":
+		err = cmdPreview(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
