@@ -65,6 +65,9 @@ func NewDynamo(client func() (DynamoAPI, error), table string, layout DynamoLayo
 
 // Lookup implements Source.
 func (d *Dynamo) Lookup(ctx context.Context, login string) (User, error) {
+	if strings.TrimSpace(login) == "" {
+		return User{}, ErrNotFound
+	}
 	db, err := d.client()
 	if err != nil {
 		return User{}, err

@@ -3,6 +3,7 @@ package migration
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -74,6 +75,9 @@ func (p *Postgres) Close() {
 
 // Lookup implements Source.
 func (p *Postgres) Lookup(ctx context.Context, login string) (User, error) {
+	if strings.TrimSpace(login) == "" {
+		return User{}, ErrNotFound
+	}
 	var users []User
 	err := p.query(ctx, p.opts.LookupQuery, []any{login}, func(u User) error {
 		users = append(users, u)

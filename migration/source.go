@@ -15,8 +15,10 @@ func Open(rawURL string, deps Deps) (interface {
 }, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("legacy source: %w", err)
+		// url's error quotes the URL, and with it any password
+		return nil, fmt.Errorf("legacy source: the URL does not parse")
 	}
+	shown := u.Redacted()
 	switch u.Scheme {
 	case "file":
 		if u.Path == "" {
@@ -34,7 +36,7 @@ func Open(rawURL string, deps Deps) (interface {
 	case "postgres", "postgresql":
 		return NewPostgres(rawURL, deps.Postgres)
 	}
-	return nil, fmt.Errorf("legacy source %q: scheme must be file, dynamodb or postgres", rawURL)
+	return nil, fmt.Errorf("legacy source %q: scheme must be file, dynamodb or postgres", shown)
 }
 
 // Deps are what Open needs for the non-file sources.
