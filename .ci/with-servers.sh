@@ -5,6 +5,7 @@
 # POOLSIDE_DYNAMODB_ENDPOINT and POOLSIDE_COGNITO_ENDPOINT, and stop it (by
 # PID) when the command ends. Under CI=true a missing server is a failure.
 set -euo pipefail
+source "$(dirname "$0")/ensure-postgres.sh"  # PostgreSQL for the migration tests (POOLSIDE_TEST_POSTGRES_URL)
 if [[ -n "${POOLSIDE_DYNAMODB_ENDPOINT:-}" ]]; then
   exec "$@"
 fi
