@@ -26,7 +26,7 @@ _pg_ensure() {
     return 0
   fi
   local bindir
-  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [[ -z "$bindir" ]]; then
     if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
       echo "ensure-postgres: no PostgreSQL and cannot apt-get install it; PostgreSQL tests will skip (fail under CI=true)" >&2
@@ -35,7 +35,7 @@ _pg_ensure() {
     echo "ensure-postgres: installing Debian's postgresql" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2 || return 0
-    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
     [[ -n "$bindir" ]] || return 0
   fi
   local port dir run=()
