@@ -85,11 +85,10 @@ func LoadMessageTemplates(override fs.FS) (*MessageTemplates, error) {
 		m.locales = append(m.locales, loc)
 		tags = append(tags, language.MustParse(loc))
 	}
-	if len(ps) > 0 {
-		return nil, ps
+	if len(tags) > 0 {
+		m.matcher = language.NewMatcher(tags)
 	}
-	m.matcher = language.NewMatcher(tags)
-	for _, loc := range m.locales {
+	for _, loc := range m.locales { // the locales that parsed
 		for _, src := range Sources[CustomMessage] {
 			for _, p := range m.check(src, loc) {
 				ps = append(ps, fmt.Sprintf("%s: %s", loc, p))
@@ -97,7 +96,13 @@ func LoadMessageTemplates(override fs.FS) (*MessageTemplates, error) {
 		}
 	}
 	if len(ps) > 0 {
-		return nil, ps
+		var uniq TemplateProblems
+		for _, p := range ps {
+			if !contains(uniq, p) {
+				uniq = append(uniq, p)
+			}
+		}
+		return nil, uniq
 	}
 	return m, nil
 }
