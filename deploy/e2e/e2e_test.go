@@ -36,7 +36,8 @@ const (
 	legacyEmail   = "marta.silva@legacy.example.com"
 	legacyPass    = "Correct-Horse-7"
 	legacyStored  = "Marta.Silva@legacy.example.com" // the email as the legacy record spells it
-	legacyTenant  = "legacy-co"                      // tenantId of that user in fixtures/legacy-users.jsonl
+	legacyTenant  = "legacy-co"                      // tenant_id of that user in fixtures/legacy-users.jsonl
+	legacyRole    = "EDITOR"                         // and role
 	appURLHost    = "app.poolside.example"
 	firstPassword = "Sunny-Meadow-42"
 	newPassword   = "Quiet-River-58"
@@ -75,7 +76,9 @@ func newSuite(t *testing.T) *suite {
 		dbDir:  env(t, "E2E_COGNITO_DB"),
 		cogLog: env(t, "E2E_COGNITO_LOG"),
 	}
-	s.idp = cip.New(cip.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(env(t, "E2E_COGNITO_ENDPOINT"))})
+	// No retries: each call is one request, and an emulator's error is seen as it is.
+	s.idp = cip.New(cip.Options{Region: "us-east-1", Credentials: creds, RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String(env(t, "E2E_COGNITO_ENDPOINT"))})
 	s.ddb = dynamodb.New(dynamodb.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(env(t, "POOLSIDE_DYNAMODB_ENDPOINT"))})
 	s.store = profilestore.NewDynamo(s.ddb, s.table, nil)
 
@@ -276,6 +279,11 @@ func TestNewUserLifecycle(t *testing.T) {
 				{Name: aws.String("given_name"), Value: aws.String("Ana")},
 				{Name: aws.String("family_name"), Value: aws.String("Lima")},
 				{Name: aws.String("locale"), Value: aws.String("en")},
+				// Amazon Cognito refuses this write (the template's
+				// WriteAttributes leaves custom attributes out); cognito-local
+				// stores it and passes it to the triggers: the tenant claim
+				// must still come from the profile.
+				{Name: aws.String("custom:tenantId"), Value: aws.String("evil")},
 			},
 		})
 		require.NoError(t, err)
@@ -325,7 +333,8 @@ func TestNewUserLifecycle(t *testing.T) {
 		require.NoError(t, err)
 		id := claims(t, tokens.IdToken)
 		require.Equal(t, sub, id["sub"])
-		require.Equal(t, tenant, id[tenantClaim])
+		require.Equal(t, "evil", id["custom:tenantId"], "cognito-local let the user write it (gap): the attack is real here")
+		require.Equal(t, tenant, id[tenantClaim], "never the user-written custom:tenantId")
 		require.Equal(t, "USER", id[roleClaim])
 		require.Equal(t, []any{defaultGroup}, id["cognito:groups"])
 		p, err := s.store.Get(ctx, sub)
@@ -436,6 +445,7 @@ func TestLegacyUserFirstSignIn(t *testing.T) {
 		require.NoError(t, err)
 		id := claims(t, tokens.IdToken)
 		require.Equal(t, legacyTenant, id[tenantClaim])
+		require.Equal(t, legacyRole, id[roleClaim])
 		require.True(t, strings.EqualFold(legacyEmail, fmt.Sprint(id["email"])), "email claim %v", id["email"])
 
 		require.Len(t, s.profiles(t, legacyEmail), 1)
