@@ -217,22 +217,28 @@ func wrongPassword(t *testing.T, err error) {
 var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 
 // deliveredMessage is what cognito-local printed for the last message sent to
-// username, boxed and wrapped: box characters and all whitespace removed.
+// username (one box per message), with box characters and all whitespace
+// removed, as the box wraps long lines.
 func (s *suite) deliveredMessage(t *testing.T, username string) string {
 	t.Helper()
 	b, err := os.ReadFile(s.cogLog)
 	require.NoError(t, err)
-	log := ansi.ReplaceAllString(string(b), "")
-	i := strings.LastIndex(log, username)
-	require.GreaterOrEqual(t, i, 0, "cognito-local delivered no message to %s", username)
-	end := strings.Index(log[i:], "╯")
-	require.Greater(t, end, 0)
-	return strings.Map(func(r rune) rune {
-		if r == '│' || r == ' ' || r == '\n' || r == '\t' || r == '\r' {
-			return -1
+	to := regexp.MustCompile(`Username:\s+` + regexp.QuoteMeta(username) + `\s`)
+	boxes := strings.Split(ansi.ReplaceAllString(string(b), ""), "╭")
+	for i := len(boxes) - 1; i > 0; i-- {
+		box, _, _ := strings.Cut(boxes[i], "╰")
+		if !to.MatchString(box) {
+			continue
 		}
-		return r
-	}, log[i:i+end])
+		return strings.Map(func(r rune) rune {
+			if r == '│' || r == ' ' || r == '\n' || r == '\t' || r == '\r' {
+				return -1
+			}
+			return r
+		}, box)
+	}
+	t.Fatalf("cognito-local delivered no message to %s", username)
+	return ""
 }
 
 // step runs one step of a story; a failed step ends the story.
@@ -467,5 +473,63 @@ func TestLegacyUserFirstSignIn(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, legacyTenant, claims(t, tokens.IdToken)[tenantClaim])
 		require.Len(t, s.profiles(t, legacyEmail), 1)
+	})
+}
+
+// An admin-created user gets no PostConfirmation (in Amazon Cognito either):
+// the profile must appear on the first sign-in all the same.
+func TestAdminCreatedUserFirstSignIn(t *testing.T) {
+	s := newSuite(t)
+	ctx := context.Background()
+	email := "bo.chen@" + tenantDomain
+	const temporary = "Temp-Pass-123"
+	var sub string
+
+	step(t, "AdminCreateUser: CustomMessage renders the invitation, no profile yet", func(t *testing.T) {
+		out, err := s.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+			UserPoolId:        aws.String(s.poolID),
+			Username:          aws.String(email),
+			TemporaryPassword: aws.String(temporary),
+			UserAttributes: []cipt.AttributeType{
+				{Name: aws.String("email"), Value: aws.String(email)},
+				{Name: aws.String("email_verified"), Value: aws.String("true")},
+				{Name: aws.String("given_name"), Value: aws.String("Bo")},
+				{Name: aws.String("family_name"), Value: aws.String("Chen")},
+			},
+			DesiredDeliveryMediums: []cipt.DeliveryMediumType{cipt.DeliveryMediumTypeEmail},
+		})
+		require.NoError(t, err)
+		sub = aws.ToString(out.User.Username) // email is the username: Cognito's username is the sub
+		msg := s.deliveredMessage(t, sub)
+		require.Contains(t, msg, "EmailSubject:")
+		require.Contains(t, msg, temporary, "the code placeholder carried the temporary password")
+		require.Empty(t, s.profiles(t, email))
+	})
+
+	step(t, "first sign-in with a new password: tokens with claims, exactly one profile", func(t *testing.T) {
+		out, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			ClientId:       aws.String(s.clientID),
+			AuthFlow:       cipt.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": temporary},
+		})
+		require.NoError(t, err)
+		require.Equal(t, cipt.ChallengeNameTypeNewPasswordRequired, out.ChallengeName)
+		// cognito-local sends this as TokenGeneration_Authentication where
+		// Amazon Cognito sends TokenGeneration_NewPasswordChallenge (gap).
+		done, err := s.idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
+			ClientId:           aws.String(s.clientID),
+			ChallengeName:      cipt.ChallengeNameTypeNewPasswordRequired,
+			Session:            out.Session,
+			ChallengeResponses: map[string]string{"USERNAME": sub, "NEW_PASSWORD": newPassword},
+		})
+		require.NoError(t, err)
+		require.NotNil(t, done.AuthenticationResult)
+		id := claims(t, done.AuthenticationResult.IdToken)
+		require.Equal(t, tenant, id[tenantClaim])
+		require.Equal(t, "USER", id[roleClaim])
+		require.Len(t, s.profiles(t, email), 1)
+		p, err := s.store.Get(ctx, sub)
+		require.NoError(t, err)
+		require.Equal(t, "@BoChen", p.Handle)
 	})
 }
