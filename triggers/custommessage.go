@@ -36,8 +36,10 @@ const maxPlaceholder = 40
 // CustomMessageHandler writes the email and SMS Cognito sends for every
 // CustomMessage source: localized, branded, with Cognito's placeholders
 // passed through literally and every user attribute escaped.
+//
+// See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html.
 type CustomMessageHandler struct {
-	// Templates to render; nil uses the embedded ones.
+	// Templates to render; nil uses the embedded ones, parsed on first use.
 	Templates *MessageTemplates
 	// Brand is the product name the messages speak for.
 	Brand string
@@ -120,7 +122,16 @@ func (h *CustomMessageHandler) Handle(ctx context.Context, ev *CustomMessageEven
 	return nil
 }
 
-var defaultTemplates = sync.OnceValues(func() (*MessageTemplates, error) { return LoadMessageTemplates(nil) })
+// defaultTemplates parses the embedded templates on first use, without the
+// render check LoadMessageTemplates runs: TestEmbeddedTemplatesPassTheCheck
+// runs it at build time, and a function's cold start stays short.
+var defaultTemplates = sync.OnceValues(func() (*MessageTemplates, error) {
+	m, ps, err := parseMessageTemplates(nil)
+	if err == nil && len(ps) > 0 {
+		err = ps
+	}
+	return m, err
+})
 
 // placeholdersOf reads the request's placeholders; reason says why there is
 // no usable code placeholder.
@@ -203,7 +214,11 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 	if d.ConfirmURL != "" {
 		d.ConfirmURL = confirmURL(d.ConfirmURL, tok.code, d.UserName)
 	}
-	swap := strings.NewReplacer(tok.code, ph.Code, tok.username, ph.Username, tok.link, ph.Link)
+	swap := func(s string) string {
+		s = strings.ReplaceAll(s, tok.code, ph.Code)
+		s = strings.ReplaceAll(s, tok.username, ph.Username)
+		return strings.ReplaceAll(s, tok.link, ph.Link)
+	}
 	text := d
 	for _, f := range []*string{&text.Brand, &text.UserName, &text.GivenName, &text.FamilyName, &text.Name, &text.Email} {
 		*f = inertText(*f)
@@ -217,7 +232,7 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 
 	b.Reset()
 	err := set.email.ExecuteTemplate(&b, name, d)
-	msg.Email = strings.TrimSpace(swap.Replace(b.String()))
+	msg.Email = strings.TrimSpace(swap(b.String()))
 	if p := checkMessage("email", err, msg.Email, MinEmailLength, MaxEmailLength, src, ph); p != "" {
 		problems = append(problems, name+" "+p)
 		msg.Email = fallbackEmail(src, ph)
@@ -225,7 +240,7 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 
 	b.Reset()
 	err = set.subject.ExecuteTemplate(&b, name, text)
-	msg.Subject = strings.TrimSpace(swap.Replace(b.String()))
+	msg.Subject = strings.TrimSpace(swap(b.String()))
 	if p := checkSubject(err, msg.Subject); p != "" {
 		problems = append(problems, name+" "+p)
 		msg.Subject = fallbackSubject(src)
@@ -233,7 +248,7 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 
 	b.Reset()
 	err = set.sms.ExecuteTemplate(&b, name, text)
-	msg.SMS = strings.TrimSpace(swap.Replace(b.String()))
+	msg.SMS = strings.TrimSpace(swap(b.String()))
 	if p := checkMessage("sms", err, msg.SMS, MinSMSLength, MaxSMSLength, src, ph); p != "" {
 		problems = append(problems, name+" "+p)
 		msg.SMS = fallbackSMS(src, ph)
@@ -348,6 +363,6 @@ func cleanText(s string, max int) string {
 }
 
 // inertText keeps markup out of subjects and SMS, which are not escaped.
-func inertText(s string) string {
-	return strings.NewReplacer("<", "‹", ">", "›").Replace(s)
-}
+func inertText(s string) string { return angles.Replace(s) }
+
+var angles = strings.NewReplacer("<", "‹", ">", "›")

@@ -65,10 +65,36 @@ func (p TemplateProblems) Error() string { return strings.Join(p, "; ") }
 // checked for Cognito's placeholders and limits. The error is a
 // TemplateProblems listing every problem at once.
 func LoadMessageTemplates(override fs.FS) (*MessageTemplates, error) {
+	m, ps, err := parseMessageTemplates(override)
+	if err != nil {
+		return nil, err
+	}
+	for _, loc := range m.locales { // the locales that parsed
+		for _, src := range Sources[CustomMessage] {
+			for _, p := range m.check(src, loc) {
+				ps = append(ps, fmt.Sprintf("%s: %s", loc, p))
+			}
+		}
+	}
+	if len(ps) > 0 {
+		var uniq TemplateProblems
+		for _, p := range ps {
+			if !contains(uniq, p) {
+				uniq = append(uniq, p)
+			}
+		}
+		return nil, uniq
+	}
+	return m, nil
+}
+
+// parseMessageTemplates parses the templates without rendering them; ps
+// lists the problems of the files that did not parse.
+func parseMessageTemplates(override fs.FS) (*MessageTemplates, TemplateProblems, error) {
 	var ps TemplateProblems
 	locales, err := localesOf(override, &ps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := &MessageTemplates{sets: map[string]*localeSet{}}
 	layout, layoutName, err := readTemplate(override, layoutFile, "")
@@ -88,23 +114,7 @@ func LoadMessageTemplates(override fs.FS) (*MessageTemplates, error) {
 	if len(tags) > 0 {
 		m.matcher = language.NewMatcher(tags)
 	}
-	for _, loc := range m.locales { // the locales that parsed
-		for _, src := range Sources[CustomMessage] {
-			for _, p := range m.check(src, loc) {
-				ps = append(ps, fmt.Sprintf("%s: %s", loc, p))
-			}
-		}
-	}
-	if len(ps) > 0 {
-		var uniq TemplateProblems
-		for _, p := range ps {
-			if !contains(uniq, p) {
-				uniq = append(uniq, p)
-			}
-		}
-		return nil, uniq
-	}
-	return m, nil
+	return m, ps, nil
 }
 
 // Locales lists the locales the set answers in, DefaultLocale first.

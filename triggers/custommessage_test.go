@@ -456,6 +456,17 @@ func TestCleanText(t *testing.T) {
 	}
 }
 
+// The embedded templates pass the check LoadMessageTemplates runs on overrides;
+// the default handler skips it at run time.
+func TestEmbeddedTemplatesPassTheCheck(t *testing.T) {
+	m, err := LoadMessageTemplates(nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"en", "de", "es", "fr"}, m.Locales())
+	d, err := defaultTemplates()
+	require.NoError(t, err)
+	require.Equal(t, m.Locales(), d.Locales())
+}
+
 func BenchmarkCustomMessage(b *testing.B) {
 	h := &CustomMessageHandler{Templates: testTemplates(b), Brand: "Acme", AppURL: testAppURL, Email: true}
 	r := NewRouter(WithLogger(slog.New(slog.NewJSONHandler(bytesDiscard{}, nil))))
@@ -463,6 +474,22 @@ func BenchmarkCustomMessage(b *testing.B) {
 	payload := cognitoEvent(CustomMessageSignUp, map[string]string{"given_name": "Ana", "locale": "de"}).payload(b)
 	b.ReportAllocs()
 	for b.Loop() {
+		if _, err := r.Invoke(context.Background(), payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The first invocation of a fresh function: parse the embedded templates, then render.
+func BenchmarkCustomMessageFirstInvocation(b *testing.B) {
+	payload := cognitoEvent(CustomMessageSignUp, map[string]string{"given_name": "Ana", "locale": "de"}).payload(b)
+	for b.Loop() {
+		m, ps, err := parseMessageTemplates(nil)
+		if err != nil || len(ps) > 0 {
+			b.Fatal(err, ps)
+		}
+		r := NewRouter(WithLogger(slog.New(slog.NewJSONHandler(bytesDiscard{}, nil))))
+		r.HandleCustomMessage((&CustomMessageHandler{Templates: m, Email: true}).Handle)
 		if _, err := r.Invoke(context.Background(), payload); err != nil {
 			b.Fatal(err)
 		}

@@ -2,8 +2,8 @@ package main
 
 import "github.com/poolside-io/poolside/triggers"
 
-// wireCustomMessage registers CustomMessage: the embedded templates with the
-// deployment's overrides (no SDK client, no store).
+// wireCustomMessage registers CustomMessage: templates only, no SDK client,
+// no store.
 func wireCustomMessage(a *app) error {
 	h, err := customMessageHandler(a)
 	if err != nil {
@@ -13,11 +13,17 @@ func wireCustomMessage(a *app) error {
 	return nil
 }
 
+// customMessageHandler uses the embedded templates, parsed on the first
+// CustomMessage event (cold start), or the checked override set.
 func customMessageHandler(a *app) (*triggers.CustomMessageHandler, error) {
 	m := a.cfg.Messages
-	tpl, err := m.Templates()
-	if err != nil {
-		return nil, err
+	h := &triggers.CustomMessageHandler{Brand: m.Brand, AppURL: m.AppURL, Email: m.Email()}
+	if m.TemplatesDir != "" {
+		tpl, err := m.Templates()
+		if err != nil {
+			return nil, err
+		}
+		h.Templates = tpl
 	}
-	return &triggers.CustomMessageHandler{Templates: tpl, Brand: m.Brand, AppURL: m.AppURL, Email: m.Email()}, nil
+	return h, nil
 }
