@@ -503,3 +503,32 @@ func BenchmarkLoadMessageTemplates(b *testing.B) {
 		}
 	}
 }
+
+// Whatever the user's attributes, every part keeps the placeholders, stays
+// within Cognito's limits and carries no markup from the user.
+func FuzzCustomMessage(f *testing.F) {
+	f.Add("<script>alert(1)</script>", "Ana\r\nBcc: x", "de", "ana")
+	f.Add("\u202egnp.exe", "", "fr-CA", "{####}")
+	f.Add(strings.Repeat("é", 300), "\x00", "es_MX", "a&b=c")
+	h := &CustomMessageHandler{Templates: testTemplates(f), Brand: "Acme", AppURL: testAppURL, Email: true}
+	f.Fuzz(func(t *testing.T, given, family, locale, userName string) {
+		for _, src := range Sources[CustomMessage] {
+			e := cognitoEvent(src, map[string]string{"given_name": given, "family_name": family, "name": given + " " + family, "locale": locale})
+			e.userName = userName
+			if !utf8.ValidString(userName) || userName == "" {
+				e.userName = "u"
+			}
+			raw, _ := invokeCM(t, h, e)
+			r := decodeCM(t, raw)
+			require.Contains(t, r.EmailMessage, "{####}")
+			require.Contains(t, r.SMSMessage, "{####}")
+			require.NotContains(t, r.EmailMessage, "<script")
+			require.NotContains(t, r.EmailSubject+r.SMSMessage, "<")
+			require.NotContains(t, r.EmailSubject, "\n")
+			n := utf8.RuneCountInString
+			require.True(t, n(r.EmailSubject) >= MinSubjectLength && n(r.EmailSubject) <= MaxSubjectLength)
+			require.True(t, n(r.SMSMessage) >= MinSMSLength && n(r.SMSMessage) <= MaxSMSLength)
+			require.True(t, n(r.EmailMessage) >= MinEmailLength && n(r.EmailMessage) <= MaxEmailLength)
+		}
+	})
+}
