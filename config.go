@@ -129,8 +129,10 @@ func (c Config) validate(ps *problems) {
 		ps.addf("POOLSIDE_BUDGET: %s must be above 0 and at most %s (Cognito waits 5 s)", c.Budget, triggers.DefaultBudget)
 	}
 	if c.LegacySource != "" {
-		if u, err := url.Parse(c.LegacySource); err != nil || !knownLegacyScheme(u.Scheme) {
-			ps.addf("POOLSIDE_LEGACY_SOURCE: %q must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…", c.LegacySource)
+		if u, err := url.Parse(c.LegacySource); err != nil {
+			ps.addf("POOLSIDE_LEGACY_SOURCE: not a URL; it must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…")
+		} else if !knownLegacyScheme(u.Scheme) {
+			ps.addf("POOLSIDE_LEGACY_SOURCE: %q must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…", u.Redacted())
 		}
 	}
 	c.Profiles.validate(ps)

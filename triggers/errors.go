@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Refusal is a decision the end user may read: Cognito shows Message on the
@@ -73,7 +74,9 @@ func publicError(err error) (message, errType, ref string) {
 	)
 	switch {
 	case errors.As(err, &refusal):
-		return refusal.Message, errTypeRefused, ""
+		// Cognito appends "." to the text ("… failed with error <text>."):
+		// a message ending in one would read "..".
+		return strings.TrimSuffix(strings.TrimSpace(refusal.Message), "."), errTypeRefused, ""
 	case errors.As(err, &invalid):
 		return invalid.Error(), errTypeInvalidEvent, ""
 	case errors.As(err, &unknown):

@@ -34,5 +34,5 @@ func ExamplePreSignUpHandler() {
 	}
 	// Output:
 	// "response":{"autoConfirmUser":true,"autoVerifyEmail":true,"autoVerifyPhone":false}}
-	// Endereços de e-mail temporários não são aceitos. Use um endereço permanente.
+	// Endereços de e-mail temporários não são aceitos. Use um endereço permanente
 }

@@ -42,5 +42,5 @@ func ExamplePreTokenGenerationHandler() {
 	}
 	// Output:
 	// "response":{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"role":"USER","tenantId":"acme"}},"accessTokenGeneration":{"claimsToAddOrOverride":{"role":"USER","tenantId":"acme"},"scopesToAdd":["tenant/acme"]},"groupOverrideDetails":{"groupsToOverride":["USER","billing"],"iamRolesToOverride":[],"preferredRole":null}}}} <nil>
-	// Refused: This account is not active. Please contact support.
+	// Refused: This account is not active. Please contact support
 }

@@ -84,7 +84,7 @@ func TestRouterErrorMapping(t *testing.T) {
 	fail = Refuse("Your email domain is not allowed.", "domain evil.test denied")
 	ie := invokeErr(t, r, `{"triggerSource":"PostAuthentication_Authentication"}`)
 	assert.Equal(t, "Refused", ie.Type)
-	assert.Equal(t, "Your email domain is not allowed.", ie.Message)
+	assert.Equal(t, "Your email domain is not allowed", ie.Message, "Cognito adds the period")
 	assert.Contains(t, logs.String(), `"reason":"domain evil.test denied"`)
 
 	fail = errors.New("dial tcp 10.0.0.1:443: i/o timeout (table profiles)")

@@ -25,7 +25,9 @@ type fakeLegacy struct {
 	lookup func(login string) (migration.User, error)
 }
 
-func (f *fakeLegacy) Lookup(_ context.Context, login string) (migration.User, error) { return f.lookup(login) }
+func (f *fakeLegacy) Lookup(_ context.Context, login string) (migration.User, error) {
+	return f.lookup(login)
+}
 
 // fakeCreator is a hand-written profileCreator.
 type fakeCreator struct {
@@ -144,7 +146,7 @@ func TestUserMigration(t *testing.T) {
 			if c.wantErr != "" {
 				var ie messages.InvokeResponse_Error
 				require.True(t, errors.As(err, &ie), "want a Lambda error, got %v", err)
-				require.Equal(t, c.wantErr, ie.Message)
+				require.Equal(t, strings.TrimSuffix(c.wantErr, "."), ie.Message, "Cognito adds the period")
 				require.Equal(t, "Refused", ie.Type)
 				require.Contains(t, logs.String(), c.wantLog)
 				return

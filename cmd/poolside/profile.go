@@ -17,7 +17,7 @@ func adminApp() (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: newLogger(io.Discard, cfg.LogLevel), awsOnce: awsLoader()}, nil
+	return &app{cfg: cfg, log: newLogger(io.Discard, cfg.LogLevel), awsOnce: awsLoader(cfg)}, nil
 }
 
 // cmdTable runs "poolside table create".

@@ -45,7 +45,7 @@ func newApp(env poolside.Env, logw io.Writer) (*app, error) {
 // wire builds the router for cfg.
 func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
-	a.awsOnce = awsLoader()
+	a.awsOnce = awsLoader(cfg)
 	a.router = triggers.NewRouter(triggers.WithLogger(log), triggers.WithBudget(cfg.Budget),
 		triggers.WithEnabled(cfg.Triggers...))
 	steps := []struct {
@@ -71,8 +71,9 @@ func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
 }
 
 // awsLoader loads the AWS configuration once, on first use.
-func awsLoader() func() (aws.Config, error) {
-	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background()) })
+func awsLoader(cfg poolside.Config) func() (aws.Config, error) {
+	local := cfg.DynamoDBEndpoint != "" || cfg.CognitoEndpoint != ""
+	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background(), local) })
 }
 
 // sdkMaxAttempts caps SDK retries so a trigger still answers inside Cognito's
@@ -81,7 +82,7 @@ const sdkMaxAttempts = 2
 
 // loadAWS reads the shared AWS configuration (no network calls). Against a
 // local endpoint with no credentials configured it uses dummy ones.
-func loadAWS(ctx context.Context) (aws.Config, error) {
+func loadAWS(ctx context.Context, local bool) (aws.Config, error) {
 	opts := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -93,7 +94,6 @@ func loadAWS(ctx context.Context) (aws.Config, error) {
 	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
 		opts = append(opts, awsconfig.WithRegion("us-east-1"))
 	}
-	local := os.Getenv("POOLSIDE_DYNAMODB_ENDPOINT") != "" || os.Getenv("POOLSIDE_COGNITO_ENDPOINT") != ""
 	if local && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
 		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
 	}
