@@ -2,13 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/migration"
+	"github.com/poolside-io/poolside/profilestore"
 )
 
 func TestMigrateExport(t *testing.T) {
@@ -23,12 +29,12 @@ func TestMigrateExport(t *testing.T) {
 	}{
 		"standard header": {args: []string{"--out", "users.csv"}, wantOut: `"exported": 6`,
 			wantErr: "skipped dora.disabled@legacy.example.com: disabled in the legacy system"},
-		"pool header": {args: []string{"--out", "users.csv", "--header", header}, wantOut: `"exported": 6`},
+		"pool header":                            {args: []string{"--out", "users.csv", "--header", header}, wantOut: `"exported": 6`},
 		"skip migrated on an empty memory store": {args: []string{"--out", "users.csv", "--skip-migrated"}, wantOut: `"read": 8`},
-		"no --out":        {args: []string{}, wantCode: 2, wantErr: "usage"},
-		"unknown flag":    {args: []string{"--out", "x.csv", "--bogus"}, wantCode: 2, wantErr: "bogus"},
-		"bad source":      {args: []string{"--out", "x.csv", "--source", "mysql://x"}, wantCode: 1, wantErr: "scheme"},
-		"missing header":  {args: []string{"--out", "x.csv", "--header", "/nonexistent"}, wantCode: 1, wantErr: "nonexistent"},
+		"no --out":                               {args: []string{}, wantCode: 2, wantErr: "usage"},
+		"unknown flag":                           {args: []string{"--out", "x.csv", "--bogus"}, wantCode: 2, wantErr: "bogus"},
+		"bad source":                             {args: []string{"--out", "x.csv", "--source", "mysql://x"}, wantCode: 1, wantErr: "scheme"},
+		"missing header":                         {args: []string{"--out", "x.csv", "--header", "/nonexistent"}, wantCode: 1, wantErr: "nonexistent"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -50,4 +56,49 @@ func TestMigrateExport(t *testing.T) {
 			require.Contains(t, string(csv), "jdoe")
 		})
 	}
+}
+
+// --skip-migrated against DynamoDB (moto): a legacy user whose profile exists
+// (imported at first sign-in, then adopted) is left out of the export.
+func TestMigrateExportSkipsMigratedOnDynamoDB(t *testing.T) {
+	ep := localEndpoint(t)
+	dir := t.TempDir()
+	table := fmt.Sprintf("profiles-export-%d", time.Now().UnixNano())
+	for k, v := range map[string]string{
+		"POOLSIDE_PROFILE_STORE":     "dynamodb://" + table,
+		"POOLSIDE_DYNAMODB_ENDPOINT": ep,
+		"POOLSIDE_LEGACY_SOURCE":     goldenEnv["POOLSIDE_LEGACY_SOURCE"],
+	} {
+		t.Setenv(k, v)
+	}
+	var created map[string]any
+	runCLI(t, &created, "table", "create")
+	a, err := adminApp()
+	require.NoError(t, err)
+	store, err := a.profileStore()
+	require.NoError(t, err)
+	// Marta signed in once: UserMigration imported her, her first token adopted the profile.
+	_, err = store.Create(context.Background(), profilestore.Profile{ID: profilestore.PendingID("1001"),
+		Email: "marta.silva@LEGACY.example.com", LegacyID: "1001", SourceSystem: profilestore.SourceLegacy})
+	require.NoError(t, err)
+	_, _, err = store.Ensure(context.Background(), profilestore.Profile{ID: "sub-marta", Email: "Marta.Silva@legacy.example.com"})
+	require.NoError(t, err)
+
+	out := filepath.Join(dir, "users.csv")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"migrate", "export", "--out", out, "--skip-migrated"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	var stats struct {
+		Read, Exported int
+		Skipped        map[string]int
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &stats))
+	require.Equal(t, 8, stats.Read)
+	require.Equal(t, 5, stats.Exported, "one fewer than without --skip-migrated")
+	require.Equal(t, 1, stats.Skipped[migration.SkipMigrated])
+	require.Contains(t, stderr.String(), "skipped marta.silva@legacy.example.com")
+	csv, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.NotContains(t, strings.ToLower(string(csv)), "marta.silva@legacy.example.com")
+	require.Contains(t, string(csv), "jdoe")
 }
