@@ -172,18 +172,16 @@ func (d *Dynamo) Ensure(ctx context.Context, p Profile) (Profile, bool, error) {
 	return d.create(ctx, p)
 }
 
-// create writes the profile and its guards in one transaction. Conflicts are
+// create writes the profile and its guards in one transaction (Ensure has
+// already read; Create needs no read of its own). Conflicts are
 // resolved by what they mean: the same id → the stored profile; the email of a
 // pending profile → adoption; an automatic handle taken → the next free one.
 func (d *Dynamo) create(ctx context.Context, p Profile) (Profile, bool, error) {
 	if err := validateNew(p); err != nil {
 		return Profile{}, false, err
 	}
-	if got, err := d.Get(ctx, p.ID); err == nil {
-		return got, false, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return Profile{}, false, err
-	}
+	// No read first: the transaction's attribute_not_exists on the profile
+	// detects an existing id, and that branch returns the stored profile.
 	p = withDefaults(p, d.clock())
 	autoHandle := p.Handle == ""
 	base := HandleBase(p)

@@ -74,7 +74,7 @@ func (a *InvokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 
 	var out []byte
-	if t, pinned := a.Pins[name]; pinned && !sourceIn(payload, t) {
+	if t, pinned := a.Pins[name]; pinned && !servesSource(t, payload) {
 		out, err = nil, a.pinError(ctx, name, t, payload)
 	} else {
 		out, err = a.Router.Invoke(ctx, payload)
@@ -97,27 +97,28 @@ func (a *InvokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
 
 // pinError answers an event sent to a function pinned to another trigger.
 func (a *InvokeAPI) pinError(ctx context.Context, name string, t Trigger, payload []byte) error {
-	var h struct {
-		TriggerSource string `json:"triggerSource"`
-	}
-	_ = json.Unmarshal(payload, &h)
-	msg := fmt.Sprintf("function %s serves %s only, not triggerSource %q", name, t, h.TriggerSource)
+	src := eventSource(payload)
+	msg := fmt.Sprintf("function %s serves %s only, not triggerSource %q", name, t, src)
 	a.logger().LogAttrs(ctx, slog.LevelWarn, "invocation", slog.String("requestId", requestID(ctx)),
-		slog.String("function", name), slog.String("triggerSource", h.TriggerSource),
+		slog.String("function", name), slog.String("triggerSource", string(src)),
 		slog.String("outcome", "rejected"), slog.String("error", msg))
 	return messages.InvokeResponse_Error{Message: msg, Type: errTypeNotEnabled}
 }
 
-// sourceIn reports whether the payload's triggerSource belongs to trigger t.
-func sourceIn(payload []byte, t Trigger) bool {
+// servesSource reports whether trigger t may answer the payload. A broken
+// event or an unknown source goes to the router, which reports it.
+func servesSource(t Trigger, payload []byte) bool {
+	got, ok := eventSource(payload).Trigger()
+	return !ok || got == t
+}
+
+// eventSource reads only the payload's triggerSource ("" when unreadable).
+func eventSource(payload []byte) Source {
 	var h struct {
 		TriggerSource Source `json:"triggerSource"`
 	}
-	if json.Unmarshal(payload, &h) != nil {
-		return true // let the router report the broken event
-	}
-	got, ok := h.TriggerSource.Trigger()
-	return !ok || got == t
+	_ = json.Unmarshal(payload, &h)
+	return h.TriggerSource
 }
 
 // functionName reduces an ARN ("arn:aws:lambda:…:function:name:alias") to its name.
