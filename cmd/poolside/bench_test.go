@@ -5,17 +5,17 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 )
 
 // BenchmarkColdStart is the work a new Lambda instance does before its first
 // event: read the configuration and wire every trigger (no network calls, no
 // SDK clients on the embedded default).
 func BenchmarkColdStart(b *testing.B) {
-	env := poolside.MapEnv(goldenEnv)
+	env := config.MapEnv(goldenEnv)
 	b.ReportAllocs()
 	for b.Loop() {
-		cfg, err := poolside.FromEnv(env)
+		cfg, err := config.FromEnv(env)
 		if err != nil {
 			b.Fatal(err)
 		}

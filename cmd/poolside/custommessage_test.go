@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -82,7 +82,7 @@ func TestCustomMessageTemplatesDirChecked(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "de"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "de", "sms.txt"), []byte(`{{define "SignUp"}}{{.Brand}}{{end}}`), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "de", "subjects.txt"), []byte(`{{define "SignUp"}}{{.Brand`), 0o644))
-	_, err := poolside.FromEnv(poolside.MapEnv(map[string]string{"POOLSIDE_TEMPLATES_DIR": dir}))
+	_, err := config.FromEnv(config.MapEnv(map[string]string{"POOLSIDE_TEMPLATES_DIR": dir}))
 	require.Error(t, err)
 	for _, want := range []string{
 		"POOLSIDE_TEMPLATES_DIR: template: $POOLSIDE_TEMPLATES_DIR/de/subjects.txt:1: unclosed action",
@@ -95,7 +95,7 @@ func TestCustomMessageTemplatesDirChecked(t *testing.T) {
 // make preview: every source in every locale, as .html and .txt.
 func TestPreview(t *testing.T) {
 	out := t.TempDir()
-	n, err := writePreview(poolside.MessagesConfig{Brand: "Acme", AppURL: "https://app.example.com/confirm"}, out)
+	n, err := writePreview(config.MessagesConfig{Brand: "Acme", AppURL: "https://app.example.com/confirm"}, out)
 	require.NoError(t, err)
 	require.Equal(t, 7*4*2+1, n)
 	for _, loc := range []string{"en", "de", "es", "fr"} {

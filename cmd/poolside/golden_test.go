@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/stretchr/testify/require"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -51,7 +51,7 @@ func mustAbs(p string) string {
 // (memory store), logging to logw.
 func newTestApp(tb testing.TB, env map[string]string, logw *bytes.Buffer) *app {
 	tb.Helper()
-	cfg, err := poolside.FromEnv(poolside.MapEnv(env))
+	cfg, err := config.FromEnv(config.MapEnv(env))
 	require.NoError(tb, err)
 	a, err := wire(cfg, slog.New(slog.NewJSONHandler(logw, nil)))
 	require.NoError(tb, err)

@@ -8,13 +8,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 )
 
 // cmdInvoke runs one event from stdin through the router: the response event
 // on stdout and exit 0, or Lambda's error shape on stdout and exit 1.
 func cmdInvoke(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
-	a, err := newApp(poolside.OSEnv, stderr)
+	a, err := newApp(config.OSEnv, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -16,7 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 )
 
 const usage = `poolside — Amazon Cognito user-pool triggers
@@ -47,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stderr, usage)
 			return 2
 		}
-		a, err := newApp(poolside.OSEnv, os.Stdout)
+		a, err := newApp(config.OSEnv, os.Stdout)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1

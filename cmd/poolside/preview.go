@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -25,7 +25,7 @@ func cmdPreview(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
-	cfg, err := poolside.FromEnv(poolside.OSEnv)
+	cfg, err := config.FromEnv(config.OSEnv)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func cmdPreview(args []string, stdout, stderr io.Writer) error {
 }
 
 // writePreview writes the preview files and returns how many it wrote.
-func writePreview(m poolside.MessagesConfig, out string) (int, error) {
+func writePreview(m config.MessagesConfig, out string) (int, error) {
 	tpl, err := m.Templates()
 	if err != nil {
 		return 0, err

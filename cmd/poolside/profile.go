@@ -7,13 +7,13 @@ import (
 	"io"
 	"strings"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/profilestore"
 )
 
 // adminApp builds the app for an admin command, logging to nowhere.
 func adminApp() (*app, error) {
-	cfg, err := poolside.FromEnv(poolside.OSEnv)
+	cfg, err := config.FromEnv(config.OSEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func cmdTable(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	table, err := poolside.TableName(a.cfg.ProfileStore)
+	table, err := config.TableName(a.cfg.ProfileStore)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if t, _ := poolside.TableName(a.cfg.ProfileStore); t == "" {
+	if t, _ := config.TableName(a.cfg.ProfileStore); t == "" {
 		return usagef("POOLSIDE_PROFILE_STORE is memory, which lives inside one process: set it to dynamodb://TABLE")
 	}
 	store, err := a.profileStore()

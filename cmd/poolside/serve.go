@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -40,7 +40,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
-	a, err := newApp(poolside.OSEnv, stderr)
+	a, err := newApp(config.OSEnv, stderr)
 	if err != nil {
 		return err
 	}

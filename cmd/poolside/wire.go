@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/poolside-io/poolside"
+	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/profilestore"
 	"github.com/poolside-io/poolside/triggers"
 )
@@ -25,7 +25,7 @@ import (
 // are built on first use, so a function that answers only CustomMessage never
 // builds one (cold start).
 type app struct {
-	cfg    poolside.Config
+	cfg    config.Config
 	log    *slog.Logger
 	router *triggers.Router
 
@@ -34,8 +34,8 @@ type app struct {
 }
 
 // newApp reads the configuration and wires every enabled trigger.
-func newApp(env poolside.Env, logw io.Writer) (*app, error) {
-	cfg, err := poolside.FromEnv(env)
+func newApp(env config.Env, logw io.Writer) (*app, error) {
+	cfg, err := config.FromEnv(env)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func newApp(env poolside.Env, logw io.Writer) (*app, error) {
 }
 
 // wire builds the router for cfg.
-func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
+func wire(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
 	a.awsOnce = awsLoader(cfg)
 	a.router = triggers.NewRouter(triggers.WithLogger(log), triggers.WithBudget(cfg.Budget),
@@ -71,7 +71,7 @@ func wire(cfg poolside.Config, log *slog.Logger) (*app, error) {
 }
 
 // awsLoader loads the AWS configuration once, on first use.
-func awsLoader(cfg poolside.Config) func() (aws.Config, error) {
+func awsLoader(cfg config.Config) func() (aws.Config, error) {
 	local := cfg.DynamoDBEndpoint != "" || cfg.CognitoEndpoint != ""
 	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background(), local) })
 }
@@ -131,7 +131,7 @@ func (a *app) profileStore() (profilestore.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	table, err := poolside.TableName(a.cfg.ProfileStore)
+	table, err := config.TableName(a.cfg.ProfileStore)
 	if err != nil {
 		return nil, err
 	}

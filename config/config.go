@@ -1,6 +1,6 @@
-// Package poolside holds the deployment configuration shared by every
+// Package config holds the deployment configuration shared by every
 // trigger: the POOLSIDE_* environment variables, read once by cmd/poolside.
-package poolside
+package config
 
 import (
 	"errors"

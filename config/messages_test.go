@@ -1,4 +1,4 @@
-package poolside
+package config
 
 import (
 	"os"
