@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -24,7 +25,8 @@ var _ DynamoAPI = (*dynamodb.Client)(nil)
 
 // Fields are the names of a legacy user's fields, as in the JSON Lines format.
 var Fields = []string{"id", "username", "email", "email_verified", "phone_number", "phone_number_verified",
-	"given_name", "family_name", "name", "locale", "password_hash", "tenant_id", "role", "created_at", "disabled"}
+	"given_name", "family_name", "name", "locale", "password_hash", "tenant_id", "role", "created_at", "disabled",
+	"password_hash_format", "password_salt", "password_hash_params"}
 
 // DynamoLayout describes a legacy users table.
 type DynamoLayout struct {
@@ -156,6 +158,12 @@ func (d *Dynamo) user(item map[string]types.AttributeValue) (User, error) {
 			} else {
 				fields[f] = n
 			}
+		case *types.AttributeValueMemberM:
+			var m map[string]any
+			if err := attributevalue.UnmarshalMap(v.Value, &m); err != nil {
+				return User{}, fmt.Errorf("legacy table %s: %s: %w", d.table, f, err)
+			}
+			fields[f] = m
 		case nil, *types.AttributeValueMemberNULL:
 		default:
 			return User{}, fmt.Errorf("legacy table %s: attribute %s has type %T", d.table, d.layout.attr(f), v)

@@ -167,3 +167,33 @@ func TestAttributes(t *testing.T) {
 	require.True(t, SignedInWithAlias("j@x.com", u))
 	require.False(t, SignedInWithAlias("jdoe", u))
 }
+
+// The hash-format fields of the record shape, as every source reads them:
+// a JSON line, and loosely typed fields (a DynamoDB map, a jsonb or JSON text
+// column).
+func TestRecordHashFields(t *testing.T) {
+	line := `{"username":"kc","password_hash":"aGFzaA==","password_hash_format":"keycloak","password_salt":"c2FsdA==",` +
+		`"password_hash_params":{"algorithm":"pbkdf2-sha256","hashIterations":27500}}`
+	u, err := decodeLine([]byte(line))
+	require.NoError(t, err)
+	require.Equal(t, "keycloak", u.PasswordHashFormat)
+	require.Equal(t, "c2FsdA==", u.PasswordSalt)
+	require.Equal(t, map[string]any{"algorithm": "pbkdf2-sha256", "hashIterations": float64(27500)}, u.PasswordHashParams)
+
+	for name, params := range map[string]any{
+		"map":       map[string]any{"algorithm": "pbkdf2-sha256", "hashIterations": float64(27500)},
+		"json text": `{"algorithm":"pbkdf2-sha256","hashIterations":27500}`,
+		"json blob": []byte(`{"algorithm":"pbkdf2-sha256","hashIterations":27500}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := record(map[string]any{"username": "kc", "password_hash_format": "keycloak",
+				"password_salt": "c2FsdA==", "password_hash_params": params})
+			require.NoError(t, err)
+			require.Equal(t, u.PasswordHashParams, r.PasswordHashParams)
+			require.Equal(t, "keycloak", r.PasswordHashFormat)
+		})
+	}
+	_, err = record(map[string]any{"username": "kc", "password_hash_params": "SECRET-not-json"})
+	require.ErrorContains(t, err, "password_hash_params")
+	require.NotContains(t, err.Error(), "SECRET")
+}

@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,17 @@ type User struct {
 	Role          string    `json:"role"`
 	CreatedAt     time.Time `json:"created_at"`
 	Disabled      bool      `json:"disabled"`
+
+	// PasswordHashFormat names the format of a PasswordHash that carries no
+	// marker of its own ("aspnet-identity", "firebase-scrypt", "keycloak");
+	// empty: the format is read from the hash (README "Hash formats").
+	PasswordHashFormat string `json:"password_hash_format,omitempty"`
+	// PasswordSalt is the salt of a format that stores it apart from the
+	// hash (Firebase's passwordSalt, Keycloak's secretData.salt), as exported.
+	PasswordSalt string `json:"password_salt,omitempty"`
+	// PasswordHashParams are a format's parameters stored apart from the
+	// hash (Keycloak's credentialData: algorithm, hashIterations).
+	PasswordHashParams map[string]any `json:"password_hash_params,omitempty"`
 }
 
 // LegacyID is the user's id in the legacy system: ID, else the username.
@@ -136,6 +148,27 @@ func record(fields map[string]any) (User, error) {
 	u.GivenName, u.FamilyName, u.Name, u.Locale = str("given_name"), str("family_name"), str("name"), str("locale")
 	u.PasswordHash, u.TenantID, u.Role = str("password_hash"), str("tenant_id"), str("role")
 	u.Disabled = boolean("disabled")
+	u.PasswordHashFormat, u.PasswordSalt = str("password_hash_format"), str("password_salt")
+	switch v := fields["password_hash_params"].(type) {
+	case nil:
+	case map[string]any:
+		u.PasswordHashParams = v
+	case string, []byte: // a JSON or text column
+		var text []byte
+		if s, ok := v.(string); ok {
+			text = []byte(s)
+		} else {
+			text = v.([]byte)
+		}
+		if len(bytes.TrimSpace(text)) > 0 {
+			if err := json.Unmarshal(text, &u.PasswordHashParams); err != nil {
+				// never quote it: it sits beside the hash
+				errs = append(errs, errors.New("password_hash_params: not a JSON object"))
+			}
+		}
+	default:
+		errs = append(errs, fmt.Errorf("password_hash_params: %T is not an object", v))
+	}
 	switch v := fields["created_at"].(type) {
 	case nil:
 	case time.Time:
