@@ -1,0 +1,98 @@
+package config
+
+import (
+	"slices"
+
+	"github.com/poolside-io/poolside/triggers"
+)
+
+// Var describes one POOLSIDE_* variable: which triggers read it. The list
+// feeds the README's "read by" column (checked by a test), `poolside doctor`'s
+// shared-configuration check, and the SAM template's Globals: every function
+// of a deployment reads the same settings, so two triggers can never disagree
+// on tenants, groups or claims.
+type Var struct {
+	Name string
+	// ReadBy lists the triggers whose answers the variable changes; empty
+	// means every function (infrastructure: stores, endpoints).
+	ReadBy []triggers.Trigger
+	// PerFunction marks a variable that may differ between the functions of
+	// one deployment (which triggers it answers, its log level, its budget).
+	PerFunction bool
+}
+
+// ReadByAll reports whether every function reads v.
+func (v Var) ReadByAll() bool { return len(v.ReadBy) == 0 }
+
+// Reads reports whether a function answering t reads v.
+func (v Var) Reads(t triggers.Trigger) bool { return v.ReadByAll() || slices.Contains(v.ReadBy, t) }
+
+var (
+	profileTriggers = []triggers.Trigger{triggers.PostConfirmation, triggers.PostAuthentication,
+		triggers.PreTokenGeneration, triggers.UserMigration}
+	signUp    = []triggers.Trigger{triggers.PreSignUp}
+	tokens    = []triggers.Trigger{triggers.PreTokenGeneration}
+	messages  = []triggers.Trigger{triggers.CustomMessage}
+	migrating = []triggers.Trigger{triggers.UserMigration}
+)
+
+// Vars lists every variable FromEnv reads (a test holds it to that).
+var Vars = []Var{
+	{Name: "POOLSIDE_TRIGGERS", PerFunction: true},
+	{Name: "POOLSIDE_LOG_LEVEL", PerFunction: true},
+	{Name: "POOLSIDE_BUDGET", PerFunction: true},
+	{Name: "POOLSIDE_PROFILE_STORE"},
+	{Name: "POOLSIDE_DYNAMODB_ENDPOINT"},
+	{Name: "POOLSIDE_COGNITO_ENDPOINT"},
+	{Name: "POOLSIDE_LEGACY_SOURCE", ReadBy: migrating},
+
+	{Name: "POOLSIDE_DEFAULT_GROUP", ReadBy: profileTriggers},
+	{Name: "POOLSIDE_TENANT_DOMAINS", ReadBy: profileTriggers},
+	{Name: "POOLSIDE_DEFAULT_TENANT", ReadBy: profileTriggers},
+	{Name: "POOLSIDE_CLIENT_SOURCES", ReadBy: profileTriggers},
+	{Name: "POOLSIDE_DEFAULT_CURRENCY", ReadBy: profileTriggers},
+	{Name: "POOLSIDE_ADD_TO_GROUP", ReadBy: []triggers.Trigger{triggers.PostConfirmation}},
+	{Name: "POOLSIDE_POST_AUTH_BUDGET", ReadBy: []triggers.Trigger{triggers.PostAuthentication}},
+
+	{Name: "POOLSIDE_SIGNUP_REQUIRED", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_ALLOWED_DOMAINS", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_DENIED_DOMAINS", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_BLOCK_DISPOSABLE", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_DISPOSABLE_FILE", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_NAME_MIN", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_NAME_MAX", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_UNIQUE_EMAIL", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_TRUSTED_DOMAINS", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_AUTO_VERIFY", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_LINK_PROVIDERS", ReadBy: signUp},
+
+	{Name: "POOLSIDE_TENANT_CLAIM", ReadBy: tokens},
+	{Name: "POOLSIDE_ROLE_CLAIM", ReadBy: tokens},
+	{Name: "POOLSIDE_TOKEN_SCOPES", ReadBy: tokens},
+	{Name: "POOLSIDE_CLAIMS_TO_SUPPRESS", ReadBy: tokens},
+	{Name: "POOLSIDE_CLIENT_TENANTS", ReadBy: tokens},
+	{Name: "POOLSIDE_CLIENT_SCOPES", ReadBy: tokens},
+	{Name: "POOLSIDE_UNKNOWN_CLIENTS", ReadBy: tokens},
+
+	{Name: "POOLSIDE_EMAIL_SENDING", ReadBy: messages},
+	{Name: "POOLSIDE_APP_URL", ReadBy: messages},
+	{Name: "POOLSIDE_BRAND_NAME", ReadBy: messages},
+	{Name: "POOLSIDE_TEMPLATES_DIR", ReadBy: messages},
+
+	{Name: "POOLSIDE_MIGRATION_BCRYPT_COST", ReadBy: migrating},
+	{Name: "POOLSIDE_MIGRATION_EMAIL_IS_USERNAME", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_DYNAMODB_ATTRIBUTES", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_DYNAMODB_EMAIL_INDEX", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_POSTGRES_LOOKUP", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_POSTGRES_LIST", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_POSTGRES_PASSWORD", ReadBy: migrating},
+}
+
+// LookupVar finds a variable of Vars by name.
+func LookupVar(name string) (Var, bool) {
+	i := slices.IndexFunc(Vars, func(v Var) bool { return v.Name == name })
+	if i < 0 {
+		return Var{}, false
+	}
+	return Vars[i], true
+}
