@@ -4,18 +4,30 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 )
 
+// ErrBadRecord: the legacy record of the user asked for cannot be read (a
+// data problem in that one record; the error names its line). Other users
+// are unaffected.
+var ErrBadRecord = errors.New("legacy record cannot be read")
+
 // File is a Source over a JSON Lines file, one User per line (blank lines
 // skipped). Lookups read the whole file once, on first use, into memory;
-// Each streams it.
+// Each streams it. A line that does not decode is a problem of that user
+// only: it is logged with its line number at load, and a lookup of its
+// username or email answers ErrBadRecord; every other user still migrates.
 type File struct {
 	path string
 	load func() (*fileIndex, error)
+	// Log receives one warning per bad line (nil: slog.Default()).
+	Log *slog.Logger
 }
 
 var (
@@ -26,6 +38,9 @@ var (
 type fileIndex struct {
 	byUsername map[string]User
 	byEmail    map[string][]User // lower-case email → users
+	// bad maps the username and lower-case email of unreadable records to
+	// why (with the line number).
+	bad map[string]error
 }
 
 // NewFile returns the source for the JSON Lines file at path.
@@ -36,20 +51,47 @@ func NewFile(path string) *File {
 }
 
 func (f *File) index() (*fileIndex, error) {
-	ix := &fileIndex{byUsername: map[string]User{}, byEmail: map[string][]User{}}
-	err := f.Each(context.Background(), func(u User) error {
-		if _, dup := ix.byUsername[u.Username]; dup {
-			return fmt.Errorf("%s: username %q appears twice", f.path, u.Username)
+	ix := &fileIndex{byUsername: map[string]User{}, byEmail: map[string][]User{}, bad: map[string]error{}}
+	log := f.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	lines := map[string]int{} // username → line
+	err := f.scan(context.Background(), func(n int, u User, err error) error {
+		if err == nil {
+			if first, dup := lines[u.Username]; dup {
+				err = fmt.Errorf("username %q also on line %d", u.Username, first)
+				// ambiguous: neither record is used
+				if prev, ok := ix.byUsername[u.Username]; ok {
+					e := normEmail(prev.Email)
+					ix.byEmail[e] = slices.DeleteFunc(ix.byEmail[e], func(o User) bool { return o.Username == prev.Username })
+					delete(ix.byUsername, u.Username)
+				}
+			}
 		}
+		if err != nil {
+			// never quote the line: it holds a password hash
+			err = fmt.Errorf("%s:%d: %w: %w", f.path, n, ErrBadRecord, err)
+			log.Warn("legacy users file: bad line", slog.String("file", f.path), slog.Int("line", n), slog.String("problem", err.Error()))
+			if u.Username != "" {
+				ix.bad[u.Username] = err
+			}
+			if e := normEmail(u.Email); e != "" {
+				ix.bad[e] = err
+			}
+			return nil
+		}
+		lines[u.Username] = n
 		ix.byUsername[u.Username] = u
-		if u.Email != "" {
-			e := strings.ToLower(strings.TrimSpace(u.Email))
+		if e := normEmail(u.Email); e != "" {
 			ix.byEmail[e] = append(ix.byEmail[e], u)
 		}
 		return nil
 	})
 	return ix, err
 }
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 // Lookup implements Source.
 func (f *File) Lookup(ctx context.Context, login string) (User, error) {
@@ -60,11 +102,32 @@ func (f *File) Lookup(ctx context.Context, login string) (User, error) {
 	if u, ok := ix.byUsername[login]; ok {
 		return u, nil
 	}
-	return match(login, ix.byEmail[strings.ToLower(strings.TrimSpace(login))])
+	if err := ix.bad[login]; err != nil {
+		return User{}, err
+	}
+	u, err := match(login, ix.byEmail[normEmail(login)])
+	if errors.Is(err, ErrNotFound) {
+		if bad := ix.bad[normEmail(login)]; bad != nil {
+			return User{}, bad
+		}
+	}
+	return u, err
 }
 
-// Each implements Lister, reading the file line by line.
+// Each implements Lister, reading the file line by line. A line that does
+// not decode stops it with an error naming the line.
 func (f *File) Each(ctx context.Context, fn func(User) error) error {
+	return f.scan(ctx, func(n int, u User, err error) error {
+		if err != nil {
+			// never quote the line: it holds a password hash
+			return fmt.Errorf("%s:%d: %w: %w", f.path, n, ErrBadRecord, err)
+		}
+		return fn(u)
+	})
+}
+
+// scan calls fn for every non-blank line with its number and what decoded.
+func (f *File) scan(ctx context.Context, fn func(n int, u User, err error) error) error {
 	fh, err := os.Open(f.path)
 	if err != nil {
 		return fmt.Errorf("legacy users file: %w", err)
@@ -85,11 +148,7 @@ func (f *File) Each(ctx context.Context, fn func(User) error) error {
 			}
 		}
 		u, err := decodeLine(line)
-		if err != nil {
-			// never quote the line: it holds a password hash
-			return fmt.Errorf("%s:%d: %w", f.path, n, err)
-		}
-		if err := fn(u); err != nil {
+		if err := fn(n, u, err); err != nil {
 			return err
 		}
 	}

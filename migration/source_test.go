@@ -1,8 +1,11 @@
 package migration
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -79,25 +82,73 @@ func TestFileSource(t *testing.T) {
 	conformance(t, NewFile(fixtureFile))
 }
 
-func TestFileSourceErrors(t *testing.T) {
+// One bad line is a problem of that user only: the others still migrate,
+// and a lookup of the bad record names its line, never its content.
+func TestFileSourceBadLines(t *testing.T) {
 	dir := t.TempDir()
-	cases := map[string]string{
-		"not JSON":       "{\"username\":\"a\",\"password_hash\":\"$2b$SECRETHASH\"\nnot json\n",
-		"no username":    `{"email":"a@b.c"}` + "\n",
-		"duplicate":      `{"username":"a"}` + "\n" + `{"username":"a"}` + "\n",
-		"bad created_at": `{"username":"a","created_at":"yesterday"}` + "\n",
+	good := `{"username":"good","email":"good@example.com","password_hash":"$2b$SECRETHASH"}`
+	cases := map[string]struct {
+		body  string
+		login string // the bad record's user ("" when nothing decodes)
+		line  int
+	}{
+		"not JSON":            {"{\"username\":\"a\",\"password_hash\":\"$2b$SECRETHASH\"\n" + good + "\n", "", 1},
+		"no username":         {`{"email":"a@b.c","password_hash":"$2b$SECRETHASH"}` + "\n" + good + "\n", "a@b.c", 1},
+		"duplicate":           {good + "\n" + `{"username":"a"}` + "\n" + `{"username":"a","password_hash":"$2b$SECRETHASH"}` + "\n", "a", 3},
+		"bad created_at":      {good + "\n\n" + `{"username":"a","created_at":"yesterday","password_hash":"$2b$SECRETHASH"}` + "\n", "a", 3},
+		"bad boolean":         {`{"username":"a","email":"A@x.example","email_verified":"yes"}` + "\n" + good + "\n", "a@x.example", 1},
+		"two values":          {good + "\n" + `{"username":"a"} {"username":"b"}` + "\n", "", 2},
+		"object as attribute": {`{"username":"a","created_at":{"t":1}}` + "\n" + good + "\n", "a", 1},
 	}
-	for name, body := range cases {
+	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(dir, name+".jsonl")
-			require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
-			_, err := NewFile(p).Lookup(context.Background(), "a")
-			require.Error(t, err)
+			require.NoError(t, os.WriteFile(p, []byte(c.body), 0o600))
+			var logs bytes.Buffer
+			f := NewFile(p)
+			f.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+			u, err := f.Lookup(context.Background(), "good")
+			require.NoError(t, err, "the other users still migrate")
+			require.Equal(t, "good", u.Username)
+			require.Contains(t, logs.String(), fmt.Sprintf(`"line":%d`, c.line))
+			require.NotContains(t, logs.String(), "SECRETHASH")
+			if c.login == "" {
+				return
+			}
+			_, err = f.Lookup(context.Background(), c.login)
+			require.ErrorIs(t, err, ErrBadRecord)
+			require.Contains(t, err.Error(), fmt.Sprintf("%s:%d:", p, c.line))
 			require.NotContains(t, err.Error(), "SECRETHASH")
+			if name != "duplicate" { // each line on its own is fine
+				err = f.Each(context.Background(), func(User) error { return nil })
+				require.ErrorIs(t, err, ErrBadRecord, "the export names the bad line")
+			}
 		})
 	}
 	_, err := NewFile(filepath.Join(dir, "missing.jsonl")).Lookup(context.Background(), "a")
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// The README's promise for file records: booleans may be "true" strings and
+// created_at Unix seconds, as in the other sources.
+func TestFileSourceLooseTypes(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "users.jsonl")
+	body := `{"username":"s","email":"s@example.com","email_verified":"true","phone_number_verified":"TRUE","disabled":"false","created_at":1551675967}` + "\n" +
+		`{"username":"q","email_verified":1,"created_at":"1551675967","disabled":true}` + "\n"
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+	f := NewFile(p)
+	want := time.Date(2019, 3, 4, 5, 6, 7, 0, time.UTC)
+	s, err := f.Lookup(context.Background(), "s")
+	require.NoError(t, err)
+	require.True(t, s.EmailVerified)
+	require.True(t, s.PhoneVerified)
+	require.False(t, s.Disabled)
+	require.Equal(t, want, s.CreatedAt)
+	q, err := f.Lookup(context.Background(), "q")
+	require.NoError(t, err)
+	require.True(t, q.EmailVerified)
+	require.True(t, q.Disabled)
+	require.Equal(t, want, q.CreatedAt)
 }
 
 func TestOpen(t *testing.T) {

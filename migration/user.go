@@ -139,6 +139,8 @@ func record(fields map[string]any) (User, error) {
 			return v != 0
 		case float64:
 			return v != 0
+		case json.Number:
+			return v.String() != "0"
 		}
 		errs = append(errs, fmt.Errorf("%s: %T is not a boolean", k, fields[k]))
 		return false
@@ -190,6 +192,12 @@ func record(fields map[string]any) (User, error) {
 		u.CreatedAt = time.Unix(v, 0).UTC()
 	case float64:
 		u.CreatedAt = time.Unix(int64(v), 0).UTC()
+	case json.Number:
+		n, err := v.Int64()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("created_at: %s is not Unix seconds", v))
+		}
+		u.CreatedAt = time.Unix(n, 0).UTC()
 	default:
 		errs = append(errs, fmt.Errorf("created_at: %T is not a time", v))
 	}
@@ -199,15 +207,20 @@ func record(fields map[string]any) (User, error) {
 	return u, errors.Join(errs...)
 }
 
-// decodeLine reads one JSON Lines record.
+// decodeLine reads one JSON Lines record with the same loose typing as the
+// other sources: booleans as true or "true", created_at as RFC 3339 text or
+// Unix seconds. The user comes back with whatever did decode, so a bad
+// record can still be told apart by its username or email.
 func decodeLine(line []byte) (User, error) {
-	var u User
-	if err := json.Unmarshal(line, &u); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var fields map[string]any
+	if err := dec.Decode(&fields); err != nil {
+		// json's syntax errors never quote the input (it holds a hash)
 		return User{}, err
 	}
-	if u.Username == "" {
-		return User{}, errors.New("username is empty")
+	if dec.More() {
+		return User{}, errors.New("more than one JSON value on the line")
 	}
-	u.CreatedAt = u.CreatedAt.UTC()
-	return u, nil
+	return record(fields)
 }

@@ -13,6 +13,9 @@ func wireUserMigration(a *app) error {
 	if err != nil {
 		return err
 	}
+	if f, ok := src.(*migration.File); ok {
+		f.Log = a.log // a bad line is logged where the invocations are
+	}
 	store, err := a.profileStore()
 	if err != nil {
 		return err
