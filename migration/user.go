@@ -139,8 +139,6 @@ func record(fields map[string]any) (User, error) {
 			return v != 0
 		case float64:
 			return v != 0
-		case json.Number:
-			return v.String() != "0"
 		}
 		errs = append(errs, fmt.Errorf("%s: %T is not a boolean", k, fields[k]))
 		return false
@@ -192,12 +190,6 @@ func record(fields map[string]any) (User, error) {
 		u.CreatedAt = time.Unix(v, 0).UTC()
 	case float64:
 		u.CreatedAt = time.Unix(int64(v), 0).UTC()
-	case json.Number:
-		n, err := v.Int64()
-		if err != nil {
-			errs = append(errs, fmt.Errorf("created_at: %s is not Unix seconds", v))
-		}
-		u.CreatedAt = time.Unix(n, 0).UTC()
 	default:
 		errs = append(errs, fmt.Errorf("created_at: %T is not a time", v))
 	}
@@ -213,7 +205,6 @@ func record(fields map[string]any) (User, error) {
 // record can still be told apart by its username or email.
 func decodeLine(line []byte) (User, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
 	var fields map[string]any
 	if err := dec.Decode(&fields); err != nil {
 		// json's syntax errors never quote the input (it holds a hash)
