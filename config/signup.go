@@ -34,7 +34,8 @@ type SignUpConfig struct {
 	// TrustedDomains are auto-confirmed (POOLSIDE_SIGNUP_TRUSTED_DOMAINS).
 	TrustedDomains []string
 	// AutoVerify lists what a trusted sign-up gets verified: email, phone
-	// (POOLSIDE_SIGNUP_AUTO_VERIFY, default email; "-" for none).
+	// (POOLSIDE_SIGNUP_AUTO_VERIFY, default none; "-" for none too). An
+	// opt-in: a trusted domain does not prove who typed the address.
 	AutoVerify []string
 	// LinkProviders are the identity providers whose first sign-in is linked
 	// to the native user with the same verified email
@@ -52,7 +53,7 @@ func (c *SignUpConfig) load(env Env, ps *problems) {
 	c.NameMax = signupInt(env, "POOLSIDE_SIGNUP_NAME_MAX", signup.DefaultNameRules.MaxLen, ps)
 	c.UniqueEmail = boolVar(env, "POOLSIDE_SIGNUP_UNIQUE_EMAIL", false, ps)
 	c.TrustedDomains = list(env("POOLSIDE_SIGNUP_TRUSTED_DOMAINS"))
-	c.AutoVerify = signupList(or(env("POOLSIDE_SIGNUP_AUTO_VERIFY"), "email"))
+	c.AutoVerify = signupList(env("POOLSIDE_SIGNUP_AUTO_VERIFY"))
 	c.LinkProviders = list(env("POOLSIDE_SIGNUP_LINK_PROVIDERS"))
 }
 

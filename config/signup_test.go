@@ -16,7 +16,8 @@ func TestSignUpConfigDefaults(t *testing.T) {
 	s := c.SignUp
 	require.Equal(t, []string{"email", "given_name", "family_name"}, s.Required)
 	require.True(t, s.BlockDisposable)
-	require.Equal(t, []string{"email"}, s.AutoVerify)
+	require.Empty(t, s.AutoVerify, "auto-verification is an explicit opt-in")
+	require.False(t, s.AutoVerifies("email"))
 	require.False(t, s.NeedsCognito(), "no SDK client on the default")
 	p, err := s.Policy()
 	require.NoError(t, err)

@@ -93,11 +93,15 @@ func (a *Attributes) UnmarshalJSON(b []byte) error {
 // Get returns the attribute's value ("" when absent).
 func (a Attributes) Get(name string) string { return a[name] }
 
-// Bool reports whether the attribute holds "true" (Cognito's verified flags).
-func (a Attributes) Bool(name string) bool {
-	b, _ := strconv.ParseBool(a[name])
-	return b
-}
+// VerifiedTrue is the one value of email_verified / phone_number_verified
+// that makes the address the user's (CONTRACT.md: exactly "true").
+const VerifiedTrue = "true"
+
+// Verified reports whether the flag attribute (email_verified,
+// phone_number_verified) is exactly "true". Absent, "false", "False", "0",
+// "TRUE" and "1" are all unverified: no tenant, link, adoption or
+// auto-verification rests on them.
+func (a Attributes) Verified(flag string) bool { return a[flag] == VerifiedTrue }
 
 // StringList is a list of strings that also accepts null or a single string.
 type StringList []string

@@ -48,11 +48,13 @@ const MaxLinkedIdentities = 5
 // PreSignUpHandler decides who may sign up.
 //
 //   - PreSignUp_SignUp: every rule of Policy, then (UniqueEmail) no other
-//     user may hold the email; a trusted domain is auto-confirmed and its
-//     present email (and phone, with AutoVerifyPhone) auto-verified.
+//     user may hold the email; a trusted domain is auto-confirmed. Its email
+//     is auto-verified only with AutoVerifyEmail (an explicit opt-in: nobody
+//     proved the address), its phone only with AutoVerifyPhone.
 //   - PreSignUp_AdminCreateUser: a trusted caller, structural checks only.
 //   - PreSignUp_ExternalProvider: linked to the native user with the same
-//     verified email when the provider is in LinkProviders; otherwise allowed.
+//     verified email when the provider is in LinkProviders and says the
+//     email is verified with exactly "true"; otherwise allowed unlinked.
 //
 // Refusals are written in the user's language (the locale attribute, then
 // clientMetadata.locale).
@@ -61,7 +63,9 @@ type PreSignUpHandler struct {
 	// Trusted e-mail domains (and their subdomains) are auto-confirmed.
 	Trusted signup.DomainSet
 	// AutoVerifyEmail and AutoVerifyPhone mark a trusted sign-up's email and
-	// phone_number verified; an absent attribute is never marked.
+	// phone_number verified; an absent attribute is never marked. Both are
+	// opt-ins (POOLSIDE_SIGNUP_AUTO_VERIFY): a trusted domain proves nothing
+	// about who typed the address.
 	AutoVerifyEmail, AutoVerifyPhone bool
 	// UniqueEmail refuses a self sign-up whose email another user already
 	// holds (pools where the email is not the username). Needs Cognito.
@@ -123,7 +127,8 @@ func (h *PreSignUpHandler) external(ctx context.Context, ev *PreSignUpEvent) err
 	case !ok || subject == "" || name == "" || h.Cognito == nil:
 		LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "provider not linked"))
 		return nil
-	case email == "" || ev.Request.UserAttributes.Get("email_verified") == "false":
+	case email == "" || !ev.Request.UserAttributes.Verified("email_verified"):
+		// only exactly "true" proves the address: absent, "False", "0"… never link
 		LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "no verified email from the provider"))
 		return nil
 	}
@@ -197,7 +202,7 @@ func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, 
 					continue
 				}
 				if native && (u.UserStatus == types.UserStatusTypeExternalProvider || !u.Enabled ||
-					userAttr(u.Attributes, "email_verified") != "true") {
+					userAttr(u.Attributes, "email_verified") != VerifiedTrue) {
 					continue
 				}
 				return u, nil

@@ -146,6 +146,21 @@ func TestPreSignUpSignUp(t *testing.T) {
 
 func signupLang(s string) language.Tag { return signup.Language(s) }
 
+// A trusted domain auto-confirms; it verifies the email only when the
+// deployment opted in: nobody proved the address belongs to who typed it.
+func TestPreSignUpTrustedDomainVerifiesOnlyOnOptIn(t *testing.T) {
+	attrs := Attributes{"email": "ceo@trusted.example", "phone_number": "+5511999999999"}
+	h := &PreSignUpHandler{Trusted: mustDomains(t, "trusted.example")}
+	ev := signUpEvent(PreSignUpSignUp, "u", attrs, nil)
+	require.NoError(t, h.Handle(context.Background(), ev))
+	require.Equal(t, PreSignUpResponse{AutoConfirmUser: true}, ev.Response)
+
+	h.AutoVerifyEmail = true
+	ev = signUpEvent(PreSignUpSignUp, "u", attrs, nil)
+	require.NoError(t, h.Handle(context.Background(), ev))
+	require.Equal(t, PreSignUpResponse{AutoConfirmUser: true, AutoVerifyEmail: true}, ev.Response)
+}
+
 func TestPreSignUpNeverAutoVerifiesAbsentAttributes(t *testing.T) {
 	h := &PreSignUpHandler{Trusted: mustDomains(t, "trusted.example"), AutoVerifyEmail: true, AutoVerifyPhone: true}
 	ev := signUpEvent(PreSignUpSignUp, "u", Attributes{"email": "a@trusted.example"}, nil)
@@ -250,6 +265,22 @@ func TestPreSignUpExternalProvider(t *testing.T) {
 		},
 		"provider says email unverified": {
 			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "false"},
+			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+		},
+		"provider omits email_verified": {
+			userName: "Google_1", attrs: Attributes{"email": "ana@example.com"},
+			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+		},
+		"provider says False": {
+			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "False"},
+			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+		},
+		"provider says 0": {
+			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "0"},
+			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+		},
+		"provider says 1": {
+			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "1"},
 			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
 		},
 		"no email from provider":            {userName: "Google_1", attrs: Attributes{"given_name": "Ana"}},

@@ -123,7 +123,7 @@ func TestTolerantDecoding(t *testing.T) {
 			payload: `{"version":1,"triggerSource":"TokenGeneration_Authentication","request":{"userAttributes":{"email_verified":true,"n":3}},"response":[]}`,
 			check: func(t *testing.T, ev *PreTokenGenerationEvent) {
 				assert.Equal(t, Version("1"), ev.Version)
-				assert.True(t, ev.Request.UserAttributes.Bool("email_verified"))
+				assert.True(t, ev.Request.UserAttributes.Verified("email_verified"))
 				assert.Equal(t, "3", ev.Request.UserAttributes.Get("n"))
 			},
 		},
