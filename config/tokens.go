@@ -62,9 +62,12 @@ func claimName(v string) string {
 func (c TokensConfig) validate(ps *problems) {
 	// Cognito fails every sign-in when a trigger touches a reserved claim:
 	// refuse such a configuration at start-up, naming the claim.
-	for name, claim := range map[string]string{"POOLSIDE_TENANT_CLAIM": c.TenantClaim, "POOLSIDE_ROLE_CLAIM": c.RoleClaim} {
-		if triggers.ReservedClaim(claim) {
-			ps.addf("%s: claim %q is reserved by Cognito and cannot be added or overridden", name, claim)
+	for _, v := range []struct{ name, claim string }{{"POOLSIDE_TENANT_CLAIM", c.TenantClaim}, {"POOLSIDE_ROLE_CLAIM", c.RoleClaim}} {
+		if v.claim == "" {
+			continue
+		}
+		if why := triggers.ClaimNameProblem(v.claim); why != "" {
+			ps.addf("%s: claim %q %s", v.name, v.claim, why)
 		}
 	}
 	if c.TenantClaim != "" && c.TenantClaim == c.RoleClaim {

@@ -26,6 +26,15 @@ const (
 	MaxSMSLength     = 140
 )
 
+// What Cognito writes in place of the code placeholder, at its longest: a
+// verification or MFA code has 6 digits; AdminCreateUser's is a temporary
+// password, counted at 16 characters (Cognito's generated ones are shorter; an
+// administrator who types a longer one may exceed the SMS limit).
+const (
+	LongestCode              = 6
+	LongestTemporaryPassword = 16
+)
+
 // DefaultBrand is the product name of a handler with no Brand.
 const DefaultBrand = "poolside"
 
@@ -200,6 +209,7 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 	if d.Brand = cleanText(d.Brand, 60); d.Brand == "" {
 		d.Brand = DefaultBrand
 	}
+	userName := d.UserName // what Cognito writes in place of the user-name placeholder
 	d.UserName = cleanText(d.UserName, 128)
 	d.GivenName, d.FamilyName, d.Name = cleanText(d.GivenName, 64), cleanText(d.FamilyName, 64), cleanText(d.Name, 128)
 	d.Email = cleanText(d.Email, 254)
@@ -249,7 +259,11 @@ func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Plac
 	b.Reset()
 	err = set.sms.ExecuteTemplate(&b, name, text)
 	msg.SMS = strings.TrimSpace(swap(b.String()))
-	if p := checkMessage("sms", err, msg.SMS, MinSMSLength, MaxSMSLength, src, ph); p != "" {
+	p := checkMessage("sms", err, msg.SMS, MinSMSLength, MaxSMSLength, src, ph)
+	if n := sentSMSLength(msg.SMS, src, ph, userName); p == "" && n > MaxSMSLength {
+		p = fmt.Sprintf("sms: %d characters once Cognito fills in the code and user name, want at most %d", n, MaxSMSLength)
+	}
+	if p != "" {
 		problems = append(problems, name+" "+p)
 		msg.SMS = fallbackSMS(src, ph)
 	}
@@ -271,6 +285,20 @@ func checkMessage(part string, err error, s string, min, max int, src Source, ph
 		return fmt.Sprintf("%s: no user-name placeholder {{.Username}}", part)
 	}
 	return ""
+}
+
+// sentSMSLength is the length of the SMS Cognito sends: the placeholders
+// replaced by the event's user name and the longest code of src.
+func sentSMSLength(s string, src Source, ph Placeholders, userName string) int {
+	code := LongestCode
+	if src == CustomMessageAdminCreateUser {
+		code = LongestTemporaryPassword
+	}
+	pairs := []string{ph.Code, strings.Repeat("0", code)}
+	if ph.Username != "" {
+		pairs = append(pairs, ph.Username, userName)
+	}
+	return utf8.RuneCountInString(strings.NewReplacer(pairs...).Replace(s))
 }
 
 func checkSubject(err error, s string) string {

@@ -532,3 +532,33 @@ func FuzzCustomMessage(f *testing.F) {
 		}
 	})
 }
+
+// The SMS limit is checked on what Cognito sends: the user-name placeholder
+// replaced by the event's user name and the code at its longest. A message
+// that fits with the placeholders but not once they are filled falls back.
+func TestCustomMessageSMSLengthAfterPlaceholders(t *testing.T) {
+	h := &CustomMessageHandler{Templates: testTemplates(t), Brand: "Acme"}
+	cases := map[string]struct {
+		userName string
+		fallback bool
+	}{
+		"short user name":                  {userName: "ana"},
+		"fits once filled in (140)":        {userName: strings.Repeat("a", 140-len("Acme: user name , temporary password ")-LongestTemporaryPassword)},
+		"one character too long once sent": {userName: strings.Repeat("a", 141-len("Acme: user name , temporary password ")-LongestTemporaryPassword), fallback: true},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := cognitoEvent(CustomMessageAdminCreateUser, map[string]string{"email": "ana@example.com"})
+			e.userName = c.userName
+			raw, logs := invokeCM(t, h, e)
+			r := decodeCM(t, raw)
+			if c.fallback {
+				require.Equal(t, fallbackSMS(CustomMessageAdminCreateUser, Placeholders{Code: "{####}", Username: "{username}"}), r.SMSMessage)
+				require.Contains(t, logs, "once Cognito fills in the code and user name")
+				return
+			}
+			require.Equal(t, "Acme: user name {username}, temporary password {####}", r.SMSMessage)
+			require.NotContains(t, logs, "fallback")
+		})
+	}
+}

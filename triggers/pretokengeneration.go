@@ -44,6 +44,35 @@ func ReservedClaim(name string) bool {
 	return reservedClaims[n] || strings.HasPrefix(n, "cognito:")
 }
 
+// identityClaims are the OIDC standard claims and Cognito's identity
+// attributes: they say who the user is, as Cognito knows it. A tenant or role
+// written under one of these names would override that (an email claim
+// holding "acme"), so they are never poolside's claim names.
+var identityClaims = map[string]bool{
+	"email": true, "email_verified": true, "phone_number": true, "phone_number_verified": true,
+	"name": true, "given_name": true, "family_name": true, "middle_name": true, "nickname": true,
+	"preferred_username": true, "profile": true, "picture": true, "website": true, "gender": true,
+	"birthdate": true, "zoneinfo": true, "locale": true, "updated_at": true, "address": true,
+}
+
+// ClaimNameProblem says why a claim cannot hold poolside's tenant or role:
+// reserved by Cognito (ReservedClaim), "dev:"-prefixed (Cognito: cannot be
+// added or modified), or an identity claim (email, email_verified,
+// phone_number… — they describe the user as Cognito verified them). "" when
+// the name is usable.
+func ClaimNameProblem(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	switch {
+	case ReservedClaim(n):
+		return "is reserved by Cognito and cannot be added or overridden"
+	case strings.HasPrefix(n, "dev:"):
+		return `has the "dev:" prefix, which Cognito does not let a trigger add or modify`
+	case identityClaims[n]:
+		return "is an identity claim (it says who the user is, as Cognito verified it)"
+	}
+	return ""
+}
+
 // Scope template placeholders, replaced with the profile's (or machine
 // client's) values.
 const (
