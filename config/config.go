@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/poolside-io/poolside/migration"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -129,10 +130,8 @@ func (c Config) validate(ps *problems) {
 		ps.addf("POOLSIDE_BUDGET: %s must be above 0 and at most %s (Cognito waits 5 s)", c.Budget, triggers.DefaultBudget)
 	}
 	if c.LegacySource != "" {
-		if u, err := url.Parse(c.LegacySource); err != nil {
-			ps.addf("POOLSIDE_LEGACY_SOURCE: not a URL; it must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…")
-		} else if !knownLegacyScheme(u.Scheme) {
-			ps.addf("POOLSIDE_LEGACY_SOURCE: %q must be file:///abs/path.jsonl, dynamodb://TABLE or postgres://…", u.Redacted())
+		if _, _, err := migration.ParseSourceURL(c.LegacySource); err != nil {
+			ps.addf("POOLSIDE_LEGACY_SOURCE: %v", err)
 		}
 	}
 	c.Profiles.validate(ps)
@@ -166,10 +165,6 @@ func (c Config) LegacySourceURL() string {
 		abs = DefaultLegacySource
 	}
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-}
-
-func knownLegacyScheme(s string) bool {
-	return s == "file" || s == "dynamodb" || s == "postgres" || s == "postgresql"
 }
 
 // TableName returns the table of a "dynamodb://TABLE" store, "" for "memory".

@@ -3,6 +3,7 @@ package migration
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +60,19 @@ var (
 	_ Source = (*Dynamo)(nil)
 	_ Lister = (*Dynamo)(nil)
 )
+
+func init() {
+	RegisterScheme(Scheme{Name: "dynamodb", Example: "dynamodb://TABLE",
+		Open: func(u *url.URL, raw string, deps Deps) (Store, error) {
+			if u.Host == "" {
+				return nil, fmt.Errorf("legacy source %q: want dynamodb://TABLE", u.Redacted())
+			}
+			if deps.DynamoDB == nil {
+				return nil, fmt.Errorf("legacy source %q: no DynamoDB client", u.Redacted())
+			}
+			return NewDynamo(deps.DynamoDB, u.Host, deps.DynamoLayout), nil
+		}})
+}
 
 // NewDynamo returns the source for table; client is called once, on first use.
 func NewDynamo(client func() (DynamoAPI, error), table string, layout DynamoLayout) *Dynamo {

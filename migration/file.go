@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -41,6 +42,16 @@ type fileIndex struct {
 	// bad maps the username and lower-case email of unreadable records to
 	// why (with the line number).
 	bad map[string]error
+}
+
+func init() {
+	RegisterScheme(Scheme{Name: "file", Example: "file:///abs/path.jsonl", DevOnly: true,
+		Open: func(u *url.URL, raw string, _ Deps) (Store, error) {
+			if u.Path == "" {
+				return nil, fmt.Errorf("legacy source %q: want file:///abs/path.jsonl", u.Redacted())
+			}
+			return NewFile(u.Path), nil
+		}})
 }
 
 // NewFile returns the source for the JSON Lines file at path.

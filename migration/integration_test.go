@@ -86,10 +86,7 @@ func TestDynamoSource(t *testing.T) {
 
 // conformanceLower is the conformance suite for a store that keeps emails
 // lower-case: the "record fields" check compares a lower-cased email.
-func conformanceLower(t *testing.T, src interface {
-	Source
-	Lister
-}) {
+func conformanceLower(t *testing.T, src Store) {
 	t.Helper()
 	conformance(t, lowerEmails{src})
 }
@@ -97,10 +94,7 @@ func conformanceLower(t *testing.T, src interface {
 // lowerEmails restores the fixture's one mixed-case email so the shared
 // record check applies unchanged.
 type lowerEmails struct {
-	inner interface {
-		Source
-		Lister
-	}
+	inner Store
 }
 
 func (l lowerEmails) fix(u User) User {

@@ -3,6 +3,7 @@ package migration
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -39,6 +40,13 @@ var (
 	_ Source = (*Postgres)(nil)
 	_ Lister = (*Postgres)(nil)
 )
+
+func init() {
+	RegisterScheme(Scheme{Name: "postgres", Aliases: []string{"postgresql"}, Example: "postgres://…",
+		Open: func(_ *url.URL, raw string, deps Deps) (Store, error) {
+			return NewPostgres(raw, deps.Postgres)
+		}})
+}
 
 // NewPostgres parses the URL and options; nothing connects until the first lookup.
 func NewPostgres(rawURL string, opts PostgresOptions) (*Postgres, error) {

@@ -16,10 +16,7 @@ import (
 
 // conformance runs the same lookups on every Source implementation (file,
 // DynamoDB, PostgreSQL) over the users of fixtures/legacy-users.jsonl.
-func conformance(t *testing.T, src interface {
-	Source
-	Lister
-}) {
+func conformance(t *testing.T, src Store) {
 	t.Helper()
 	ctx := context.Background()
 	cases := map[string]struct {

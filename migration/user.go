@@ -2,7 +2,6 @@ package migration
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,22 +69,6 @@ func (u User) CanReceiveCode() bool {
 
 // String never shows the password hash.
 func (u User) String() string { return fmt.Sprintf("legacy user %q", u.Username) }
-
-// Source looks legacy users up. Implementations: File (JSON Lines), Dynamo,
-// Postgres; Open picks one from a URL.
-type Source interface {
-	// Lookup returns the user whose username is login or, failing that, whose
-	// email is login in any case. ErrNotFound when none; any other error is
-	// the store failing.
-	Lookup(ctx context.Context, login string) (User, error)
-}
-
-// Lister walks every legacy user (the bulk export).
-type Lister interface {
-	// Each calls fn for every user, in the source's order, streaming. It stops
-	// at fn's first error and returns it; other errors are the store failing.
-	Each(ctx context.Context, fn func(User) error) error
-}
 
 // match picks the user a login names among candidates: a username match wins
 // over an email match (another user's username may look like an email).

@@ -32,10 +32,7 @@ func wireUserMigration(a *app) error {
 
 // legacySource opens the configured legacy source; a DynamoDB client is built
 // on the first lookup.
-func (a *app) legacySource() (interface {
-	migration.Source
-	migration.Lister
-}, error) {
+func (a *app) legacySource() (migration.Store, error) {
 	return migration.Open(a.cfg.LegacySourceURL(), migration.Deps{
 		DynamoDB: func() (migration.DynamoAPI, error) {
 			c, err := a.dynamoClient()
