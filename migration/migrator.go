@@ -16,6 +16,9 @@ const DefaultDummyCost = 10
 type Authenticator struct {
 	Source    Source
 	DummyCost int
+	// Verifier checks stored hashes (nil: the zero Verifier, which has no
+	// Firebase project parameters).
+	Verifier *Verifier
 
 	once  sync.Once
 	dummy string
@@ -46,7 +49,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, login string, password
 	case err != nil:
 		return Check{}, err
 	}
-	ok, problem := Verify(u.PasswordHash, password)
+	v := a.Verifier
+	if v == nil {
+		v = &Verifier{}
+	}
+	ok, problem := v.Verify(u.Stored(), password)
 	if problem != nil {
 		a.burn(password) // a broken hash costs what a real one does
 	}
