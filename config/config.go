@@ -41,6 +41,7 @@ type Config struct {
 	SignUp    SignUpConfig
 	Tokens    TokensConfig
 	Messages  MessagesConfig
+	API       APIConfig
 }
 
 // DefaultLegacySource is the embedded default: the fixture file in the repository.
@@ -103,6 +104,7 @@ func FromEnv(env Env) (Config, error) {
 	c.SignUp.load(env, &ps)
 	c.Tokens.load(env, &ps)
 	c.Messages.load(env, &ps)
+	c.API.load(env, &ps)
 	c.validate(&ps)
 	return c, ps.err()
 }
@@ -139,6 +141,7 @@ func (c Config) validate(ps *problems) {
 	c.SignUp.validate(ps)
 	c.Tokens.validate(ps)
 	c.Messages.validate(ps)
+	c.API.validate(ps)
 }
 
 // Enabled reports whether the deployment answers trigger t.

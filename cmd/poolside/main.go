@@ -52,7 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		lambda.StartWithOptions(a.router, lambda.WithEnableSIGTERM())
+		lambda.StartWithOptions(lambdaHandler{a}, lambda.WithEnableSIGTERM())
 		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/profilestore"
-	"github.com/poolside-io/poolside/triggers"
 )
 
 // localEndpoint returns the DynamoDB/Cognito API server make test starts
@@ -42,7 +41,7 @@ func localEndpoint(t *testing.T) string {
 func serveApp(t *testing.T, env map[string]string, logs *bytes.Buffer) string {
 	t.Helper()
 	a := newTestApp(t, env, logs)
-	srv := httptest.NewServer((&triggers.InvokeAPI{Router: a.router, Log: a.log}).Handler())
+	srv := httptest.NewServer(a.serveHandler(nil))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/2015-03-31/functions/poolside/invocations"
 }

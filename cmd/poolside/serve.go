@@ -48,8 +48,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	api := &triggers.InvokeAPI{Router: a.router, Pins: pins, Log: a.log}
-	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: a.serveHandler(pins), ReadHeaderTimeout: 5 * time.Second}
 	a.log.Info("listening", "addr", ln.Addr().String(), "profileStore", a.cfg.ProfileStore,
 		"url", "http://"+ln.Addr().String()+"/2015-03-31/functions/poolside/invocations")
 	errc := make(chan error, 1)
@@ -69,4 +68,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// serveHandler is everything serve answers on one port: the User API under
+// /api and the Lambda Invoke API.
+func (a *app) serveHandler(pins map[string]triggers.Trigger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/", a.apiHandler())
+	mux.Handle("/", (&triggers.InvokeAPI{Router: a.router, Pins: pins, Log: a.log}).Handler())
+	return mux
 }

@@ -31,6 +31,7 @@ type app struct {
 
 	awsOnce func() (aws.Config, error)
 	store   profilestore.Store
+	apiState
 }
 
 // newApp reads the configuration and wires every enabled trigger.
