@@ -19,10 +19,13 @@ type Var struct {
 	// PerFunction marks a variable that may differ between the functions of
 	// one deployment (which triggers it answers, its log level, its budget).
 	PerFunction bool
+	// UserAPI marks a variable only the User API (package userapi) reads:
+	// no trigger does, so ReadBy is empty and it is not read by all.
+	UserAPI bool
 }
 
 // ReadByAll reports whether every function reads v.
-func (v Var) ReadByAll() bool { return len(v.ReadBy) == 0 }
+func (v Var) ReadByAll() bool { return len(v.ReadBy) == 0 && !v.UserAPI }
 
 // Reads reports whether a function answering t reads v.
 func (v Var) Reads(t triggers.Trigger) bool { return v.ReadByAll() || slices.Contains(v.ReadBy, t) }
@@ -86,6 +89,10 @@ var Vars = []Var{
 	{Name: "POOLSIDE_LEGACY_POSTGRES_LOOKUP", ReadBy: migrating},
 	{Name: "POOLSIDE_LEGACY_POSTGRES_LIST", ReadBy: migrating},
 	{Name: "POOLSIDE_LEGACY_POSTGRES_PASSWORD", ReadBy: migrating},
+
+	{Name: "POOLSIDE_JWT_ISSUER", UserAPI: true},
+	{Name: "POOLSIDE_JWT_CLIENT_IDS", UserAPI: true},
+	{Name: "POOLSIDE_API_KEYS", UserAPI: true},
 }
 
 // LookupVar finds a variable of Vars by name.

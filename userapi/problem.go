@@ -27,8 +27,10 @@ type FieldError struct {
 
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
 
-// problemBase prefixes each problem type; the README's routes section describes them.
-const problemBase = "https://github.com/poolside-io/poolside/blob/main/README.md#problem-"
+// problemBase prefixes each problem type: a URN names the kind of problem
+// (unauthenticated, forbidden, invalid-request, precondition-failed…) without
+// promising a page to fetch (RFC 9457 §3.1.1).
+const problemBase = "urn:poolside:problem:"
 
 func problem(status int, kind, detail string) *Problem {
 	return &Problem{Type: problemBase + kind, Title: http.StatusText(status), Status: status, Detail: detail}
