@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,29 @@ type MigrationConfig struct {
 	// Postgres configures a postgres:// source: POOLSIDE_LEGACY_POSTGRES_LOOKUP,
 	// POOLSIDE_LEGACY_POSTGRES_LIST, POOLSIDE_LEGACY_POSTGRES_PASSWORD.
 	Postgres migration.PostgresOptions
+	// Breached names the breached-password check run on a verified password:
+	// "" (none) or "hibp" (POOLSIDE_MIGRATION_BREACHED); a hit migrates the
+	// user with RESET_REQUIRED.
+	Breached string
+	// HIBPEndpoint is the Pwned Passwords API's base URL
+	// (POOLSIDE_HIBP_ENDPOINT, default migration.DefaultHIBPEndpoint).
+	HIBPEndpoint string
+	// Firebase are the Firebase project's password hash parameters, for
+	// "firebase-scrypt" records: POOLSIDE_FIREBASE_SIGNER_KEY (a secret),
+	// POOLSIDE_FIREBASE_SALT_SEPARATOR (both base64), POOLSIDE_FIREBASE_ROUNDS,
+	// POOLSIDE_FIREBASE_MEM_COST.
+	Firebase migration.FirebaseParams
+}
+
+// Breached-password checks POOLSIDE_MIGRATION_BREACHED names.
+const BreachedHIBP = "hibp"
+
+// BreachChecker returns the configured breached-password check, or nil.
+func (c MigrationConfig) BreachChecker() migration.BreachChecker {
+	if c.Breached != BreachedHIBP {
+		return nil
+	}
+	return &migration.HIBP{Endpoint: c.HIBPEndpoint}
 }
 
 func (c *MigrationConfig) load(env Env, ps *problems) {
@@ -44,6 +68,47 @@ func (c *MigrationConfig) load(env Env, ps *problems) {
 	c.Postgres.LookupQuery = or(env("POOLSIDE_LEGACY_POSTGRES_LOOKUP"), migration.DefaultPostgresLookup)
 	c.Postgres.ListQuery = or(env("POOLSIDE_LEGACY_POSTGRES_LIST"), migration.DefaultPostgresList)
 	c.Postgres.Password = env("POOLSIDE_LEGACY_POSTGRES_PASSWORD")
+	c.Breached = strings.ToLower(strings.TrimSpace(env("POOLSIDE_MIGRATION_BREACHED")))
+	c.HIBPEndpoint = or(env("POOLSIDE_HIBP_ENDPOINT"), migration.DefaultHIBPEndpoint)
+	c.Firebase = firebaseParams(env, ps)
+}
+
+// firebaseParams reads the Firebase project's hash parameters; all or none.
+// The signer key is a secret: a problem names the variable only.
+func firebaseParams(env Env, ps *problems) migration.FirebaseParams {
+	var p migration.FirebaseParams
+	names := []string{"POOLSIDE_FIREBASE_SIGNER_KEY", "POOLSIDE_FIREBASE_SALT_SEPARATOR", "POOLSIDE_FIREBASE_ROUNDS", "POOLSIDE_FIREBASE_MEM_COST"}
+	set := 0
+	for _, n := range names {
+		if env(n) != "" {
+			set++
+		}
+	}
+	if set == 0 {
+		return p
+	}
+	if set != len(names) {
+		ps.addf("POOLSIDE_FIREBASE_*: set all of %s, or none", strings.Join(names, ", "))
+		return p
+	}
+	var err error
+	if p.SignerKey, err = base64.StdEncoding.DecodeString(strings.TrimSpace(env(names[0]))); err != nil || len(p.SignerKey) == 0 {
+		ps.addf("POOLSIDE_FIREBASE_SIGNER_KEY: not base64 (the console's base64_signer_key)")
+	}
+	if p.SaltSeparator, err = base64.StdEncoding.DecodeString(strings.TrimSpace(env(names[1]))); err != nil {
+		ps.addf("POOLSIDE_FIREBASE_SALT_SEPARATOR: not base64 (the console's base64_salt_separator)")
+	}
+	p.Rounds, err = strconv.Atoi(env(names[2]))
+	if err != nil || p.Rounds < 1 || p.Rounds > 32 {
+		ps.addf("POOLSIDE_FIREBASE_ROUNDS: %q must be a number from 1 to 32", env(names[2]))
+	}
+	p.MemCost, err = strconv.Atoi(env(names[3]))
+	if err != nil || p.MemCost < 1 || p.MemCost > 20 {
+		ps.addf("POOLSIDE_FIREBASE_MEM_COST: %q must be a number from 1 to 20", env(names[3]))
+	} else if p.Rounds >= 1 && p.Rounds <= 32 && 128*p.Rounds<<p.MemCost > migration.MaxScryptMemory {
+		ps.addf("POOLSIDE_FIREBASE_MEM_COST/ROUNDS: scrypt would need more than %d MiB", migration.MaxScryptMemory>>20)
+	}
+	return p
 }
 
 func (c MigrationConfig) validate(ps *problems) {
@@ -61,5 +126,11 @@ func (c MigrationConfig) validate(ps *problems) {
 	}
 	if !strings.Contains(c.Postgres.LookupQuery, "$1") {
 		ps.addf("POOLSIDE_LEGACY_POSTGRES_LOOKUP: the query must take the login as $1")
+	}
+	if c.Breached != "" && c.Breached != BreachedHIBP {
+		ps.addf("POOLSIDE_MIGRATION_BREACHED: %q must be empty or %q", c.Breached, BreachedHIBP)
+	}
+	if err := checkAppURL(c.HIBPEndpoint); err != nil {
+		ps.addf("POOLSIDE_HIBP_ENDPOINT: %v", err)
 	}
 }

@@ -89,6 +89,12 @@ var Vars = []Var{
 	{Name: "POOLSIDE_LEGACY_POSTGRES_LOOKUP", ReadBy: migrating},
 	{Name: "POOLSIDE_LEGACY_POSTGRES_LIST", ReadBy: migrating},
 	{Name: "POOLSIDE_LEGACY_POSTGRES_PASSWORD", ReadBy: migrating},
+	{Name: "POOLSIDE_MIGRATION_BREACHED", ReadBy: migrating},
+	{Name: "POOLSIDE_HIBP_ENDPOINT", ReadBy: migrating},
+	{Name: "POOLSIDE_FIREBASE_SIGNER_KEY", ReadBy: migrating},
+	{Name: "POOLSIDE_FIREBASE_SALT_SEPARATOR", ReadBy: migrating},
+	{Name: "POOLSIDE_FIREBASE_ROUNDS", ReadBy: migrating},
+	{Name: "POOLSIDE_FIREBASE_MEM_COST", ReadBy: migrating},
 
 	{Name: "POOLSIDE_JWT_ISSUER", UserAPI: true},
 	{Name: "POOLSIDE_JWT_CLIENT_IDS", UserAPI: true},

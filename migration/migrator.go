@@ -19,6 +19,10 @@ type Authenticator struct {
 	// Verifier checks stored hashes (nil: the zero Verifier, which has no
 	// Firebase project parameters).
 	Verifier *Verifier
+	// Breached, when set, checks a verified password against known breaches
+	// (POOLSIDE_MIGRATION_BREACHED); it runs only after a right password, so
+	// it changes nothing of the unknown-user and wrong-password timing.
+	Breached BreachChecker
 
 	once  sync.Once
 	dummy string
@@ -35,6 +39,12 @@ type Check struct {
 	// Problem is a data problem with the stored hash (ErrUnknownFormat,
 	// ErrMalformed, ErrParams): log it; the password counts as wrong.
 	Problem error
+	// Breached: the verified password is known from breaches; the user must
+	// set a new one.
+	Breached bool
+	// BreachProblem: the breach check did not answer (outage, timeout); the
+	// sign-in went on as if the password were not breached. Log it.
+	BreachProblem error
 }
 
 // Authenticate looks login up and verifies password. An unknown user or a
@@ -57,7 +67,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, login string, password
 	if problem != nil {
 		a.burn(password) // a broken hash costs what a real one does
 	}
-	return Check{User: u, Found: true, Verified: ok && problem == nil, Problem: problem}, nil
+	c := Check{User: u, Found: true, Verified: ok && problem == nil, Problem: problem}
+	if c.Verified && a.Breached != nil {
+		c.Breached, c.BreachProblem = a.Breached.Breached(ctx, password)
+	}
+	return c, nil
 }
 
 // Lookup returns the legacy user for a password reset (no password).

@@ -92,6 +92,20 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 		}
 		user = check.User
 		ev.Response.FinalUserStatus = StatusConfirmed
+		if check.BreachProblem != nil {
+			LogAttrs(ctx, slog.String("breachCheck", "failed open: "+check.BreachProblem.Error()))
+		}
+		if check.Breached {
+			LogAttrs(ctx, slog.Bool("breached", true))
+			if user.CanReceiveCode() {
+				// the user sets a new password now, with a code Cognito sends
+				ev.Response.FinalUserStatus = StatusResetRequired
+			} else {
+				// no verified email or phone to send the code to: a reset would
+				// lock the user out
+				LogAttrs(ctx, slog.String("breachReset", "skipped: no verified email or phone"))
+			}
+		}
 	}
 	ev.Response.MessageAction = MessageSuppress
 	ev.Response.UserAttributes = Attributes(migration.Attributes(user))

@@ -275,3 +275,49 @@ func BenchmarkUserMigrationTiming(b *testing.B) {
 		b.Errorf("unknown/wrong time ratio %.3f outside [0.9, 1.1]", ratio)
 	}
 }
+
+// fakeBreach is a hand-written migration.BreachChecker.
+type fakeBreach struct {
+	breached func([]byte) (bool, error)
+}
+
+func (f *fakeBreach) Breached(_ context.Context, p []byte) (bool, error) { return f.breached(p) }
+
+// A breached password migrates the user with RESET_REQUIRED (when Cognito can
+// send the reset code) and logs breached: true; an outage fails open, logged.
+func TestUserMigrationBreachedPassword(t *testing.T) {
+	cases := map[string]struct {
+		user     string
+		breached func([]byte) (bool, error)
+		status   string
+		logs     []string
+	}{
+		"breached": {user: "marta", breached: func([]byte) (bool, error) { return true, nil },
+			status: StatusResetRequired, logs: []string{`"breached":true`}},
+		"breached, no verified email or phone to reset with": {user: "uma", breached: func([]byte) (bool, error) { return true, nil },
+			status: StatusConfirmed, logs: []string{`"breached":true`, "breachReset"}},
+		"not breached": {user: "marta", breached: func([]byte) (bool, error) { return false, nil }, status: StatusConfirmed},
+		"check down fails open": {user: "marta", breached: func([]byte) (bool, error) { return false, errors.New("hibp: status 503") },
+			status: StatusConfirmed, logs: []string{"failed open: hibp: status 503"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h := &UserMigrationHandler{Legacy: &migration.Authenticator{Source: fakeSource(legacyFixture(t)), DummyCost: bcrypt.MinCost,
+				Breached: &fakeBreach{breached: c.breached}}}
+			out, err := migrationRouter(t, h, &logs).Invoke(context.Background(), migrationEvent(UserMigrationAuthentication, c.user, migPassword))
+			require.NoError(t, err)
+			var got migrationOut
+			require.NoError(t, json.Unmarshal(out, &got))
+			require.Equal(t, c.status, got.Response.FinalUserStatus)
+			require.Equal(t, MessageSuppress, got.Response.MessageAction)
+			for _, l := range c.logs {
+				require.Contains(t, logs.String(), l)
+			}
+			if len(c.logs) == 0 {
+				require.NotContains(t, logs.String(), "breach")
+			}
+			require.NotContains(t, logs.String(), migPassword)
+		})
+	}
+}

@@ -21,7 +21,8 @@ func wireUserMigration(a *app) error {
 		return err
 	}
 	h := &triggers.UserMigrationHandler{
-		Legacy:          &migration.Authenticator{Source: src, DummyCost: a.cfg.Migration.BcryptCost},
+		Legacy: &migration.Authenticator{Source: src, DummyCost: a.cfg.Migration.BcryptCost,
+			Verifier: &migration.Verifier{Firebase: a.cfg.Migration.Firebase}, Breached: a.cfg.Migration.BreachChecker()},
 		Profiles:        store,
 		Policy:          a.cfg.Profiles.Policy(),
 		EmailIsUsername: a.cfg.Migration.EmailIsUsername,
