@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/poolside-io/poolside/triggers"
 )
@@ -21,10 +22,15 @@ type ProfilesConfig struct {
 	SourceByClient map[string]string
 	// DefaultCurrency is preferences.currency of new profiles (POOLSIDE_DEFAULT_CURRENCY, default USD).
 	DefaultCurrency string
-	// AddToGroup makes PostConfirmation call AdminAddUserToGroup
+	// AddToGroup makes the profile triggers call Cognito: PostConfirmation's
+	// AdminAddUserToGroup, and AdminGetUser/AdminAddUserToGroup when a profile
+	// is created (reclaiming a deleted user's email, a migrated user's groups)
 	// (POOLSIDE_ADD_TO_GROUP: auto = on in Lambda or with POOLSIDE_COGNITO_ENDPOINT,
 	// off on the embedded default, which has no Cognito to call).
 	AddToGroup bool
+	// RoleGroups maps a legacy role to the Cognito group a migrated user with
+	// that role joins on first sign-in (POOLSIDE_LEGACY_ROLE_GROUPS, "ADMIN=ADMIN,EDITOR=EDITORS").
+	RoleGroups map[string]string
 	// TouchBudget bounds PostAuthentication's store work (POOLSIDE_POST_AUTH_BUDGET, default 800ms).
 	TouchBudget time.Duration
 }
@@ -47,6 +53,7 @@ func (c *ProfilesConfig) load(env Env, ps *problems) {
 	default:
 		c.AddToGroup = boolVar(env, "POOLSIDE_ADD_TO_GROUP", false, ps)
 	}
+	c.RoleGroups = pairs("POOLSIDE_LEGACY_ROLE_GROUPS", env("POOLSIDE_LEGACY_ROLE_GROUPS"), ps)
 	c.TouchBudget = triggers.DefaultTouchBudget
 	if v := env("POOLSIDE_POST_AUTH_BUDGET"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -58,6 +65,11 @@ func (c *ProfilesConfig) load(env Env, ps *problems) {
 }
 
 func (c ProfilesConfig) validate(ps *problems) {
+	for _, role := range sortedKeys(c.RoleGroups) {
+		if g := c.RoleGroups[role]; len(g) > 128 || strings.ContainsFunc(g, unicode.IsSpace) {
+			ps.addf("POOLSIDE_LEGACY_ROLE_GROUPS: %q (role %s) is not a Cognito group name", g, role)
+		}
+	}
 	if len(c.DefaultGroup) > 128 {
 		ps.addf("POOLSIDE_DEFAULT_GROUP: %d characters; Cognito group names have at most 128", len(c.DefaultGroup))
 	}
@@ -84,5 +96,7 @@ func (c ProfilesConfig) Policy() triggers.ProfilePolicy {
 		DefaultTenant:   c.DefaultTenant,
 		SourceByClient:  c.SourceByClient,
 		DefaultCurrency: c.DefaultCurrency,
+		DefaultGroup:    c.DefaultGroup,
+		RoleGroups:      c.RoleGroups,
 	}
 }

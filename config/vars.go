@@ -54,7 +54,8 @@ var Vars = []Var{
 	{Name: "POOLSIDE_DEFAULT_TENANT", ReadBy: profileTriggers},
 	{Name: "POOLSIDE_CLIENT_SOURCES", ReadBy: profileTriggers},
 	{Name: "POOLSIDE_DEFAULT_CURRENCY", ReadBy: profileTriggers},
-	{Name: "POOLSIDE_ADD_TO_GROUP", ReadBy: []triggers.Trigger{triggers.PostConfirmation}},
+	{Name: "POOLSIDE_ADD_TO_GROUP", ReadBy: []triggers.Trigger{triggers.PostConfirmation, triggers.PostAuthentication, triggers.PreTokenGeneration}},
+	{Name: "POOLSIDE_LEGACY_ROLE_GROUPS", ReadBy: []triggers.Trigger{triggers.PostConfirmation, triggers.PostAuthentication, triggers.PreTokenGeneration}},
 	{Name: "POOLSIDE_POST_AUTH_BUDGET", ReadBy: []triggers.Trigger{triggers.PostAuthentication}},
 
 	{Name: "POOLSIDE_SIGNUP_REQUIRED", ReadBy: signUp},

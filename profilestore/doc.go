@@ -10,7 +10,8 @@
 // creates it for local use). Item kinds:
 //
 //	pk = "PROFILE#<id>"       the profile: every Profile field under its JSON name, plus pk
-//	pk = "EMAIL#<email>"      guard: profileId; email normalised to lower case
+//	pk = "EMAIL#<email>"      guard: profileId; email normalised to lower case. A profile may be
+//	                          stored without it (EmailGuard.Skip) or take it over (EmailGuard.From)
 //	pk = "HANDLE#<@handle>"   guard: profileId; handle lower-cased, with the @
 //	pk = "HANDLESEQ#<@base>"  seq: a counter handing out handle suffixes when creators race
 //
@@ -39,11 +40,12 @@
 //	admin-created (no PostConfirmation!)  PostAuthentication, TokenGeneration  first sign-in: PostAuthentication / PreTokenGeneration (Ensure)
 //	federated (first sign-in)      PreSignUp_ExternalProvider, PostConfirmation  PostConfirmation (Ensure)
 //	migrated (UserMigration)       UserMigration_Authentication             UserMigration creates a pending profile (id "pending:<legacyId>");
-//	                                                                         the first Ensure with the sub and the same email adopts it
+//	                                                                         the first sign-in whose email Cognito verified (and whose
+//	                                                                         user name matches) adopts it (Adopt; triggers decide)
 //	reset-required migration       UserMigration_ForgotPassword, PostConfirmation_ConfirmForgotPassword  Ensure on the reset's PostConfirmation
 //	password reset (any user)      PostConfirmation_ConfirmForgotPassword   Ensure (never a second profile) + passwordChangedAt
 //
-// Cognito retries a trigger that fails or is slow (at most 3 attempts), so
+// Cognito may call a trigger again when it times out (at most 3 attempts), so
 // Create and Ensure are idempotent: the same id returns the stored profile
 // unchanged, and concurrent creators of one id end with one profile and one
 // createdAt.

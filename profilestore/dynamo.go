@@ -156,8 +156,13 @@ func (d *Dynamo) GetByHandle(ctx context.Context, handle string) (Profile, error
 
 // Create implements Store.
 func (d *Dynamo) Create(ctx context.Context, p Profile) (Profile, error) {
-	out, _, err := d.create(ctx, p)
+	out, _, err := d.create(ctx, p, EmailGuard{})
 	return out, err
+}
+
+// CreateGuarded implements Store.
+func (d *Dynamo) CreateGuarded(ctx context.Context, p Profile, g EmailGuard) (Profile, bool, error) {
+	return d.create(ctx, p, g)
 }
 
 // Ensure implements Store: one consistent read when the profile exists.
@@ -169,20 +174,22 @@ func (d *Dynamo) Ensure(ctx context.Context, p Profile) (Profile, bool, error) {
 	if !errors.Is(err, ErrNotFound) {
 		return Profile{}, false, err
 	}
-	return d.create(ctx, p)
+	return d.create(ctx, p, EmailGuard{})
 }
 
 // create writes the profile and its guards in one transaction (Ensure has
 // already read; Create needs no read of its own). Conflicts are
-// resolved by what they mean: the same id → the stored profile; the email of a
-// pending profile → adoption; an automatic handle taken → the next free one.
-func (d *Dynamo) create(ctx context.Context, p Profile) (Profile, bool, error) {
+// resolved by what they mean: the same id → the stored profile; the email
+// guard held → ErrExists (ErrConflict when g.From lost it); an automatic
+// handle taken → the next free one.
+func (d *Dynamo) create(ctx context.Context, p Profile, g EmailGuard) (Profile, bool, error) {
 	if err := validateNew(p); err != nil {
 		return Profile{}, false, err
 	}
 	// No read first: the transaction's attribute_not_exists on the profile
 	// detects an existing id, and that branch returns the stored profile.
 	p = withDefaults(p, d.clock())
+	guarded := p.Email != "" && !g.Skip
 	autoHandle := p.Handle == ""
 	base := HandleBase(p)
 	next := 0      // the suffix of the handle being tried
@@ -191,7 +198,7 @@ func (d *Dynamo) create(ctx context.Context, p Profile) (Profile, bool, error) {
 		p.Handle = base
 	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		err := d.putNew(ctx, p)
+		err := d.putNew(ctx, p, guarded, g.From)
 		if err == nil {
 			return clone(p), true, nil
 		}
@@ -200,11 +207,11 @@ func (d *Dynamo) create(ctx context.Context, p Profile) (Profile, bool, error) {
 			return Profile{}, false, err
 		}
 		emailIdx, handleIdx := 1, 2
-		if p.Email == "" {
+		if !guarded {
 			emailIdx, handleIdx = -1, 1
 		}
 		if len(c.reasons) == 0 {
-			c.reasons = d.probe(ctx, p)
+			c.reasons = d.probe(ctx, p, guarded, g.From)
 		}
 		switch {
 		case c.failed(0): // the id exists: an earlier attempt or a retry won
@@ -217,11 +224,10 @@ func (d *Dynamo) create(ctx context.Context, p Profile) (Profile, bool, error) {
 			}
 			// deleted in between: try again
 		case c.failed(emailIdx):
-			adopted, ok, aerr := d.adoptByEmail(ctx, p)
-			if aerr != nil || ok {
-				return adopted, ok, aerr
+			if g.From != "" {
+				return Profile{}, false, fmt.Errorf("email guard moved from %s: %w", g.From, ErrConflict)
 			}
-			// the owner vanished in between: try again
+			return Profile{}, false, fmt.Errorf("email: %w", ErrExists)
 		case c.failed(handleIdx):
 			if !autoHandle {
 				return Profile{}, false, fmt.Errorf("handle %s: %w", p.Handle, ErrExists)
@@ -254,29 +260,54 @@ func (d *Dynamo) create(ctx context.Context, p Profile) (Profile, bool, error) {
 
 // probe finds which of a create's conditions failed, for servers that cancel
 // a transaction without per-item reasons.
-func (d *Dynamo) probe(ctx context.Context, p Profile) []string {
-	reason := func(pk string) string {
+func (d *Dynamo) probe(ctx context.Context, p Profile, guarded bool, from string) []string {
+	item := func(pk string) map[string]types.AttributeValue {
 		out, err := d.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &d.table, Key: key(pk), ConsistentRead: aws.Bool(true)})
-		if err == nil && len(out.Item) > 0 {
+		if err != nil {
+			return nil
+		}
+		return out.Item
+	}
+	reason := func(failed bool) string {
+		if failed {
 			return "ConditionalCheckFailed"
 		}
 		return "None"
 	}
-	rs := []string{reason(prefixProfile + p.ID)}
-	if p.Email != "" {
-		rs = append(rs, reason(prefixEmail+p.Email))
+	rs := []string{reason(len(item(prefixProfile+p.ID)) > 0)}
+	if guarded {
+		e := item(prefixEmail + p.Email)
+		if from != "" {
+			v, _ := e[attrOwner].(*types.AttributeValueMemberS)
+			rs = append(rs, reason(v == nil || v.Value != from))
+		} else {
+			rs = append(rs, reason(len(e) > 0))
+		}
 	}
-	return append(rs, reason(prefixHandle+NormalizeHandle(p.Handle)))
+	return append(rs, reason(len(item(prefixHandle+NormalizeHandle(p.Handle))) > 0))
 }
 
-func (d *Dynamo) putNew(ctx context.Context, p Profile) error {
+// putNew writes the profile and its guards in one transaction. The email
+// guard is written when guarded: new, or taken over from profile from.
+func (d *Dynamo) putNew(ctx context.Context, p Profile, guarded bool, from string) error {
 	item, err := encode(p)
 	if err != nil {
 		return err
 	}
 	notExists := aws.String("attribute_not_exists(pk)")
 	items := []types.TransactWriteItem{{Put: &types.Put{TableName: &d.table, Item: item, ConditionExpression: notExists}}}
-	if p.Email != "" {
+	switch {
+	case guarded && from != "":
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: &d.table, Key: key(prefixEmail + p.Email),
+			UpdateExpression:    aws.String("SET profileId = :new"),
+			ConditionExpression: aws.String("profileId = :old"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":old": &types.AttributeValueMemberS{Value: from},
+				":new": &types.AttributeValueMemberS{Value: p.ID},
+			},
+		}})
+	case guarded:
 		items = append(items, types.TransactWriteItem{Put: &types.Put{
 			TableName: &d.table, Item: guard(prefixEmail+p.Email, p.ID), ConditionExpression: notExists,
 		}})
@@ -352,61 +383,72 @@ func (d *Dynamo) nextSeq(ctx context.Context, base string) (candidate, error) {
 	return candidate{handle: SuffixHandle(base, n), n: n}, nil
 }
 
-// adoptByEmail handles an email already held: a pending profile is re-keyed
-// to p.ID in one transaction; anything else is ErrExists. ok is false when
-// the holder disappeared in between (the caller retries).
-func (d *Dynamo) adoptByEmail(ctx context.Context, p Profile) (Profile, bool, error) {
-	holder, err := d.GetByEmail(ctx, p.Email)
-	if errors.Is(err, ErrNotFound) {
-		return Profile{}, false, nil
+// Adopt implements Store: the pending profile is re-keyed to p.ID in one
+// transaction, its guards pointed at the new id.
+func (d *Dynamo) Adopt(ctx context.Context, pendingID string, p Profile) (Profile, error) {
+	if got, err := d.Get(ctx, p.ID); err == nil || !errors.Is(err, ErrNotFound) {
+		return got, err
 	}
+	pending, err := d.Get(ctx, pendingID)
 	if err != nil {
-		return Profile{}, false, err
+		return Profile{}, err
 	}
-	if holder.ID == p.ID {
-		return holder, false, nil
+	if !pending.Pending() || p.ID == "" || p.Pending() {
+		return Profile{}, fmt.Errorf("adopt %s as %q: %w", pendingID, p.ID, ErrInvalid)
 	}
-	if !holder.Pending() || p.Pending() {
-		return Profile{}, false, fmt.Errorf("email: %w", ErrExists)
+	guarded := false
+	if pending.Email != "" {
+		owner, oerr := d.owner(ctx, prefixEmail+pending.Email)
+		if oerr != nil && !errors.Is(oerr, ErrNotFound) {
+			return Profile{}, oerr
+		}
+		guarded = owner == pending.ID
 	}
-	adopted := adopt(holder, p, d.clock())
+	adopted := adopt(pending, p, d.clock())
 	item, err := encode(adopted)
 	if err != nil {
-		return Profile{}, false, err
+		return Profile{}, err
 	}
 	owned := aws.String("profileId = :old")
 	vals := map[string]types.AttributeValue{
-		":old": &types.AttributeValueMemberS{Value: holder.ID},
+		":old": &types.AttributeValueMemberS{Value: pending.ID},
 		":new": &types.AttributeValueMemberS{Value: adopted.ID},
 	}
-	_, err = d.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	repoint := func(pk string) types.TransactWriteItem {
+		return types.TransactWriteItem{Update: &types.Update{
+			TableName: &d.table, Key: key(pk),
+			UpdateExpression: aws.String("SET profileId = :new"), ConditionExpression: owned, ExpressionAttributeValues: vals,
+		}}
+	}
+	items := []types.TransactWriteItem{
 		{Delete: &types.Delete{
-			TableName: &d.table, Key: key(prefixProfile + holder.ID),
+			TableName: &d.table, Key: key(prefixProfile + pending.ID),
 			ConditionExpression:       aws.String("version = :v"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(holder.Version)},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(pending.Version)},
 		}},
 		{Put: &types.Put{TableName: &d.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		{Update: &types.Update{
-			TableName: &d.table, Key: key(prefixEmail + holder.Email),
-			UpdateExpression: aws.String("SET profileId = :new"), ConditionExpression: owned, ExpressionAttributeValues: vals,
-		}},
-		{Update: &types.Update{
-			TableName: &d.table, Key: key(prefixHandle + NormalizeHandle(holder.Handle)),
-			UpdateExpression: aws.String("SET profileId = :new"), ConditionExpression: owned, ExpressionAttributeValues: vals,
-		}},
-	}})
+		repoint(prefixHandle + NormalizeHandle(pending.Handle)),
+	}
+	if guarded {
+		items = append(items, repoint(prefixEmail+pending.Email))
+	}
+	_, err = d.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err != nil {
 		var c *cancelled
 		if errors.As(storeErr("adopt profile", err), &c) {
-			if c.failed(1) { // the sub's profile appeared concurrently
-				got, gerr := d.Get(ctx, p.ID)
-				return got, false, gerr
+			if got, gerr := d.Get(ctx, p.ID); gerr == nil { // adopted concurrently
+				return got, nil
 			}
-			return Profile{}, false, fmt.Errorf("adopt profile: %w", ErrConflict)
+			return Profile{}, fmt.Errorf("adopt profile: %w", ErrConflict)
 		}
-		return Profile{}, false, storeErr("adopt profile", err)
+		return Profile{}, storeErr("adopt profile", err)
 	}
-	return clone(adopted), true, nil
+	return clone(adopted), nil
+}
+
+// Update implements Store.
+func (d *Dynamo) Update(ctx context.Context, id string, change func(*Profile) error) (Profile, error) {
+	return d.update(ctx, id, change)
 }
 
 func num(n int64) types.AttributeValue {
@@ -421,8 +463,11 @@ func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) er
 		if err != nil {
 			return Profile{}, err
 		}
-		old := p.Version
+		old, before := p.Version, clone(p)
 		if err := change(&p); err != nil {
+			return Profile{}, err
+		}
+		if err := sameIdentity(before, p); err != nil {
 			return Profile{}, err
 		}
 		p.UpdatedAt = d.clock()
@@ -538,9 +583,17 @@ func (d *Dynamo) Delete(ctx context.Context, id string) error {
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(p.Version)},
 		}}}
 		if p.Email != "" {
-			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
-				TableName: &d.table, Key: key(prefixEmail + p.Email), ConditionExpression: owned, ExpressionAttributeValues: idv,
-			}})
+			// only a guard this profile holds: an unguarded profile's email
+			// may be another's (EmailGuard)
+			owner, err := d.owner(ctx, prefixEmail+p.Email)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			if owner == id {
+				items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+					TableName: &d.table, Key: key(prefixEmail + p.Email), ConditionExpression: owned, ExpressionAttributeValues: idv,
+				}})
+			}
 		}
 		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
 			TableName: &d.table, Key: key(prefixHandle + NormalizeHandle(p.Handle)), ConditionExpression: owned, ExpressionAttributeValues: idv,

@@ -70,8 +70,13 @@ func (m *Memory) GetByHandle(ctx context.Context, handle string) (Profile, error
 
 // Create implements Store.
 func (m *Memory) Create(ctx context.Context, p Profile) (Profile, error) {
-	out, _, err := m.create(ctx, p)
+	out, _, err := m.create(ctx, p, EmailGuard{})
 	return out, err
+}
+
+// CreateGuarded implements Store.
+func (m *Memory) CreateGuarded(ctx context.Context, p Profile, g EmailGuard) (Profile, bool, error) {
+	return m.create(ctx, p, g)
 }
 
 // Ensure implements Store.
@@ -79,10 +84,10 @@ func (m *Memory) Ensure(ctx context.Context, p Profile) (Profile, bool, error) {
 	if got, err := m.Get(ctx, p.ID); err == nil {
 		return got, false, nil
 	}
-	return m.create(ctx, p)
+	return m.create(ctx, p, EmailGuard{})
 }
 
-func (m *Memory) create(ctx context.Context, p Profile) (Profile, bool, error) {
+func (m *Memory) create(ctx context.Context, p Profile, g EmailGuard) (Profile, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return Profile{}, false, err
 	}
@@ -94,18 +99,15 @@ func (m *Memory) create(ctx context.Context, p Profile) (Profile, bool, error) {
 	if got, ok := m.byID[p.ID]; ok {
 		return clone(got), false, nil
 	}
-	now := m.clock()
-	p = withDefaults(p, now)
-	if p.Email != "" {
-		if owner, ok := m.byEmail[p.Email]; ok {
-			existing := m.byID[owner]
-			if !existing.Pending() || p.Pending() {
-				return Profile{}, false, fmt.Errorf("email: %w", ErrExists)
-			}
-			adopted := adopt(existing, p, now)
-			m.remove(existing)
-			m.put(adopted)
-			return clone(adopted), true, nil
+	p = withDefaults(p, m.clock())
+	guarded := p.Email != "" && !g.Skip
+	if guarded {
+		owner, taken := m.byEmail[p.Email]
+		switch {
+		case taken && g.From != "" && owner != g.From:
+			return Profile{}, false, fmt.Errorf("email guard moved from %s: %w", g.From, ErrConflict)
+		case taken && g.From == "":
+			return Profile{}, false, fmt.Errorf("email: %w", ErrExists)
 		}
 	}
 	if p.Handle != "" {
@@ -122,13 +124,42 @@ func (m *Memory) create(ctx context.Context, p Profile) (Profile, bool, error) {
 			}
 		}
 	}
-	m.put(p)
+	m.put(p, guarded)
 	return clone(p), true, nil
 }
 
-func (m *Memory) put(p Profile) {
+// Adopt implements Store.
+func (m *Memory) Adopt(ctx context.Context, pendingID string, p Profile) (Profile, error) {
+	if err := ctx.Err(); err != nil {
+		return Profile{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if got, ok := m.byID[p.ID]; ok {
+		return clone(got), nil
+	}
+	pending, ok := m.byID[pendingID]
+	if !ok {
+		return Profile{}, ErrNotFound
+	}
+	if !pending.Pending() || p.ID == "" || p.Pending() {
+		return Profile{}, fmt.Errorf("adopt %s as %q: %w", pendingID, p.ID, ErrInvalid)
+	}
+	guarded := pending.Email != "" && m.byEmail[pending.Email] == pending.ID
+	adopted := adopt(pending, p, m.clock())
+	m.remove(pending)
+	m.put(adopted, guarded)
+	return clone(adopted), nil
+}
+
+// Update implements Store.
+func (m *Memory) Update(ctx context.Context, id string, change func(*Profile) error) (Profile, error) {
+	return m.update(ctx, id, change)
+}
+
+func (m *Memory) put(p Profile, emailGuard bool) {
 	m.byID[p.ID] = clone(p)
-	if p.Email != "" {
+	if emailGuard {
 		m.byEmail[p.Email] = p.ID
 	}
 	m.byHandle[NormalizeHandle(p.Handle)] = p.ID
@@ -155,8 +186,12 @@ func (m *Memory) update(ctx context.Context, id string, change func(*Profile) er
 	if !ok {
 		return Profile{}, ErrNotFound
 	}
+	before := p
 	p = clone(p)
 	if err := change(&p); err != nil {
+		return Profile{}, err
+	}
+	if err := sameIdentity(before, p); err != nil {
 		return Profile{}, err
 	}
 	p.UpdatedAt = m.clock()
@@ -258,6 +293,15 @@ func validateNew(p Profile) error {
 	return nil
 }
 
+// sameIdentity refuses an update that changes what the guards and the key
+// are made of.
+func sameIdentity(before, after Profile) error {
+	if before.ID != after.ID || before.Email != after.Email || before.Handle != after.Handle {
+		return fmt.Errorf("an update may not change id, email or handle: %w", ErrInvalid)
+	}
+	return nil
+}
+
 // withDefaults fills what Create promises to fill.
 func withDefaults(p Profile, now time.Time) Profile {
 	p = clone(p)
@@ -355,6 +399,7 @@ func cloneData(d map[string]any) map[string]any {
 
 func clone(p Profile) Profile {
 	p.Groups = slices.Clone(p.Groups)
+	p.NewGroups = slices.Clone(p.NewGroups)
 	p.Badges = slices.Clone(p.Badges)
 	p.Data = cloneData(p.Data)
 	if p.LastLoginAt != nil {

@@ -86,7 +86,11 @@ type Profile struct {
 	Preferences       Preferences    `json:"preferences" dynamodbav:"preferences"`
 	Data              map[string]any `json:"data,omitempty" dynamodbav:"data,omitempty"`
 	LegacyID          string         `json:"legacyId,omitempty" dynamodbav:"legacyId,omitempty"`
-	Version           int64          `json:"version" dynamodbav:"version"`
+	// NewGroups are Cognito groups poolside has just added the user to (a
+	// migrated user's first sign-in) that the next token must carry: Cognito
+	// built that token's event before the groups existed. Cleared once used.
+	NewGroups []string `json:"newGroups,omitempty" dynamodbav:"newGroups,omitempty"`
+	Version   int64    `json:"version" dynamodbav:"version"`
 }
 
 // Pending reports whether the profile waits for its Cognito sub (migration).
@@ -168,19 +172,50 @@ type Reader interface {
 	GetByHandle(ctx context.Context, handle string) (Profile, error)
 }
 
+// EmailGuard says what a create does with the email guard, the item that
+// makes an email unique among profiles. The zero value takes a free guard.
+//
+// The guard is poolside's bookkeeping, never a reason to refuse a user Cognito
+// allowed (Cognito has no delete trigger: a deleted user's profile keeps its
+// guard). The caller, who can ask Cognito, decides: Skip when the holder is a
+// live user (two users of a username pool may share an address) or the email
+// is unverified; From when the holder's Cognito user no longer exists.
+type EmailGuard struct {
+	// Skip stores the profile without the email guard; whoever holds it keeps it.
+	Skip bool
+	// From takes the guard over from the profile with this id, which must
+	// still hold it (ErrConflict otherwise). That profile stays, unguarded.
+	From string
+}
+
 // Store is everything a profile store does. Consumers declare the subset they call.
 type Store interface {
 	Reader
 	// Create stores a new profile and returns it as stored. It is idempotent:
 	// when a profile with p.ID exists it is returned unchanged. A different
-	// profile holding the same email or handle gives ErrExists; a pending
-	// (migrated) profile with the same email is adopted instead (doc.go).
-	// Create fills Handle (unique), CreatedAt, UpdatedAt, Role, Status,
-	// Badges (NEW_MEMBER) and Version when they are empty.
+	// profile holding the same email or handle gives ErrExists (a pending
+	// profile too: only Adopt re-keys one). Create fills Handle (unique),
+	// CreatedAt, UpdatedAt, Role, Status, Badges (NEW_MEMBER) and Version
+	// when they are empty.
 	Create(ctx context.Context, p Profile) (Profile, error)
+	// CreateGuarded is Create with a choice about the email guard; created
+	// is false when a profile with p.ID already existed. ErrExists when the
+	// guard is taken (and g is zero) or the handle is; ErrConflict when g.From
+	// no longer holds the guard.
+	CreateGuarded(ctx context.Context, p Profile, g EmailGuard) (prof Profile, created bool, err error)
 	// Ensure returns the profile with p.ID, creating it from p when absent;
 	// created says which. Errors as Create.
 	Ensure(ctx context.Context, p Profile) (prof Profile, created bool, err error)
+	// Adopt gives the pending (migrated) profile pendingID the id p.ID, with
+	// its guards, keeping what the legacy import recorded (doc.go). The
+	// caller has checked that p's user owns the legacy account (verified
+	// email, matching username). Idempotent: when p.ID exists it is returned.
+	// ErrNotFound when pendingID does not exist; ErrInvalid when it is not pending.
+	Adopt(ctx context.Context, pendingID string, p Profile) (Profile, error)
+	// Update applies change to the stored profile (optimistic concurrency:
+	// ErrConflict after a few lost races) and returns it. change may not alter
+	// ID, Email or Handle (ErrInvalid); its error is returned as is. ErrNotFound.
+	Update(ctx context.Context, id string, change func(*Profile) error) (Profile, error)
 	// TouchLogin sets LastLoginAt. ErrNotFound when absent.
 	TouchLogin(ctx context.Context, id string, at time.Time) error
 	// SetPasswordChanged sets PasswordChangedAt. ErrNotFound when absent.

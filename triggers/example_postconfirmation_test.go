@@ -10,8 +10,8 @@ import (
 	"github.com/poolside-io/poolside/triggers"
 )
 
-// A confirmed sign-up becomes a profile; the tenant comes from the email's
-// domain, not from anything the user wrote.
+// A confirmed sign-up becomes a profile; the tenant comes from the domain of
+// the email Cognito verified, not from anything the user wrote.
 func ExamplePostConfirmationHandler() {
 	store := profilestore.NewMemory(nil)
 	h := &triggers.PostConfirmationHandler{
@@ -21,7 +21,7 @@ func ExamplePostConfirmationHandler() {
 	r := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(io.Discard, nil))))
 	r.HandlePostConfirmation(h.Handle)
 	out, err := r.Invoke(context.Background(), []byte(`{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp",
-		"userName":"ana","request":{"userAttributes":{"sub":"sub-1","email":"ana@example.com","name":"Ana Lima","custom:tenantId":"evil"}},"response":{}}`))
+		"userName":"ana","request":{"userAttributes":{"sub":"sub-1","email":"ana@example.com","email_verified":"true","name":"Ana Lima","custom:tenantId":"evil"}},"response":{}}`))
 	if err != nil {
 		fmt.Println(err)
 		return

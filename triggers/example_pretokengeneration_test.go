@@ -15,8 +15,9 @@ import (
 )
 
 // The tenant claim comes from the profile, not from the custom:tenantId the
-// user wrote; the user's Cognito groups are kept and the profile's added. A
-// suspended profile gets no tokens.
+// user wrote; the token lists the groups Cognito lists (the profile's record
+// of "billing" adds nothing: an administrator's removal sticks). A suspended
+// profile gets no tokens.
 func ExamplePreTokenGenerationHandler() {
 	ctx := context.Background()
 	store := profilestore.NewMemory(nil)
@@ -41,6 +42,6 @@ func ExamplePreTokenGenerationHandler() {
 		fmt.Println(lambdaErr.Type + ": " + lambdaErr.Message)
 	}
 	// Output:
-	// "response":{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"role":"USER","tenantId":"acme"}},"accessTokenGeneration":{"claimsToAddOrOverride":{"role":"USER","tenantId":"acme"},"scopesToAdd":["tenant/acme"]},"groupOverrideDetails":{"groupsToOverride":["USER","billing"],"iamRolesToOverride":[],"preferredRole":null}}}} <nil>
+	// "response":{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"role":"USER","tenantId":"acme"}},"accessTokenGeneration":{"claimsToAddOrOverride":{"role":"USER","tenantId":"acme"},"scopesToAdd":["tenant/acme"]},"groupOverrideDetails":{"groupsToOverride":["USER"],"iamRolesToOverride":[],"preferredRole":null}}}} <nil>
 	// Refused: This account is not active. Please contact support
 }

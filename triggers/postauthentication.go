@@ -25,10 +25,12 @@ type PostAuthenticationHandler struct {
 	Policy ProfilePolicy
 	Store  interface {
 		loginToucher
-		profileEnsurer
+		profileMaker
 	}
-	Budget time.Duration // DefaultTouchBudget when zero
-	Now    func() time.Time
+	// Cognito: see PostConfirmationHandler.Cognito; may be nil.
+	Cognito profileCognito
+	Budget  time.Duration // DefaultTouchBudget when zero
+	Now     func() time.Time
 }
 
 // Handle implements the PostAuthentication trigger.
@@ -45,7 +47,7 @@ func (h *PostAuthenticationHandler) Handle(ctx context.Context, ev *PostAuthenti
 	if errors.Is(err, profilestore.ErrNotFound) {
 		var prof profilestore.Profile
 		p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
-		if prof, _, err = h.Store.Ensure(ctx, p); err == nil {
+		if prof, _, err = ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p); err == nil {
 			LogAttrs(ctx, slog.Bool("profileCreated", true))
 			err = h.Store.TouchLogin(ctx, prof.ID, at)
 		}

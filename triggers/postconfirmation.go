@@ -37,13 +37,16 @@ var _ groupAdder = (*cognitoidentityprovider.Client)(nil)
 type PostConfirmationHandler struct {
 	Policy ProfilePolicy
 	Store  interface {
-		profileEnsurer
+		profileMaker
 		passwordRecorder
 	}
 	// Groups adds users to DefaultGroup; nil or an empty DefaultGroup skips it.
 	Groups       groupAdder
 	DefaultGroup string
-	Now          func() time.Time
+	// Cognito, when set, lets a profile reclaim the email guard of a deleted
+	// user and adds an adopted (migrated) user to its groups (ensureProfile).
+	Cognito profileCognito
+	Now     func() time.Time
 }
 
 // Handle implements the PostConfirmation trigger.
@@ -55,7 +58,7 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 	switch ev.TriggerSource {
 	case PostConfirmationConfirmForgotPassword:
 		// fires on every password reset: never a second profile, never a reset of fields
-		prof, created, err := h.Store.Ensure(ctx, p)
+		prof, created, err := ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
 		if err != nil {
 			return profileError(err)
 		}
@@ -68,7 +71,7 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 		if h.DefaultGroup != "" {
 			p.Groups = []string{h.DefaultGroup}
 		}
-		prof, created, err := h.Store.Ensure(ctx, p)
+		prof, created, err := ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
 		if err != nil {
 			return profileError(err)
 		}

@@ -1,13 +1,17 @@
 package triggers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,7 +34,7 @@ func confirmEvent(source Source) *PostConfirmationEvent {
 	return &PostConfirmationEvent{
 		Header: Header{TriggerSource: source, UserPoolID: "pool", UserName: "ana", CallerContext: CallerContext{ClientID: "web-client"}},
 		Request: PostConfirmationRequest{UserAttributes: Attributes{
-			"sub": "sub-1", "email": "Ana@Sub.Example.com", "given_name": "Ana", "family_name": "Lima", "locale": "pt-BR",
+			"sub": "sub-1", "email": "Ana@Sub.Example.com", "email_verified": "true", "given_name": "Ana", "family_name": "Lima", "locale": "pt-BR",
 			"custom:tenantId": "evil", "custom:role": "ADMIN",
 		}},
 	}
@@ -83,12 +87,6 @@ func TestPostConfirmationErrors(t *testing.T) {
 		event    *PostConfirmationEvent
 		wantSafe string // a Refusal with this message; "" means an internal error
 	}{
-		"email held by another user": {
-			prepare: func(m *profilestore.Memory) {
-				_, _ = m.Create(context.Background(), profilestore.Profile{ID: "other", Email: "ana@sub.example.com"})
-			},
-			wantSafe: "An account with this email address already exists",
-		},
 		"group missing": {groupErr: errors.New("ResourceNotFoundException: group USER")},
 		"no identity":   {event: &PostConfirmationEvent{Header: Header{TriggerSource: PostConfirmationConfirmSignUp}}, wantSafe: "could not finish"},
 	}
@@ -117,17 +115,15 @@ func TestPostConfirmationErrors(t *testing.T) {
 	}
 }
 
-// fakeTouchStore fails every call.
+// fakeTouchStore answers TouchLogin; any profile-creating call panics (the
+// embedded profileMaker is nil).
 type fakeTouchStore struct {
-	touch  func(ctx context.Context, id string) error
-	ensure func(p profilestore.Profile) (profilestore.Profile, bool, error)
+	profileMaker
+	touch func(ctx context.Context, id string) error
 }
 
 func (f *fakeTouchStore) TouchLogin(ctx context.Context, id string, _ time.Time) error {
 	return f.touch(ctx, id)
-}
-func (f *fakeTouchStore) Ensure(_ context.Context, p profilestore.Profile) (profilestore.Profile, bool, error) {
-	return f.ensure(p)
 }
 
 func TestPostAuthentication(t *testing.T) {
@@ -146,10 +142,6 @@ func TestPostAuthentication(t *testing.T) {
 	t.Run("store outage never fails the sign-in", func(t *testing.T) {
 		h := &PostAuthenticationHandler{Store: &fakeTouchStore{
 			touch: func(context.Context, string) error { return errors.New("connection refused") },
-			ensure: func(profilestore.Profile) (profilestore.Profile, bool, error) {
-				t.Fatal("not called")
-				return profilestore.Profile{}, false, nil
-			},
 		}}
 		require.NoError(t, h.Handle(context.Background(), ev))
 	})
@@ -162,14 +154,149 @@ func TestPostAuthentication(t *testing.T) {
 				left = time.Until(d)
 				return ctx.Err()
 			},
-			ensure: func(profilestore.Profile) (profilestore.Profile, bool, error) {
-				t.Fatal("not called")
-				return profilestore.Profile{}, false, nil
-			},
 		}}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()
 		require.NoError(t, h.Handle(ctx, ev))
 		assert.LessOrEqual(t, left, 50*time.Millisecond)
 	})
+}
+
+// fakeUsers is the Cognito a profile-creating trigger talks to: AdminGetUser
+// answers from users (user name → sub; absent: UserNotFoundException), and
+// AdminAddUserToGroup records the groups.
+type fakeUsers struct {
+	users  map[string]string
+	added  []string
+	getErr error
+}
+
+func (f *fakeUsers) AdminGetUser(_ context.Context, in *cognitoidentityprovider.AdminGetUserInput,
+	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminGetUserOutput, error) {
+	if f.getErr != nil {
+		return nil, f.getErr
+	}
+	sub, ok := f.users[aws.ToString(in.Username)]
+	if !ok {
+		return nil, &types.UserNotFoundException{Message: aws.String("User does not exist.")}
+	}
+	return &cognitoidentityprovider.AdminGetUserOutput{Username: in.Username,
+		UserAttributes: []types.AttributeType{{Name: aws.String("sub"), Value: aws.String(sub)}}}, nil
+}
+
+func (f *fakeUsers) AdminAddUserToGroup(_ context.Context, in *cognitoidentityprovider.AdminAddUserToGroupInput,
+	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminAddUserToGroupOutput, error) {
+	f.added = append(f.added, aws.ToString(in.GroupName)+"/"+aws.ToString(in.Username))
+	return &cognitoidentityprovider.AdminAddUserToGroupOutput{}, nil
+}
+
+// The email guard never refuses a user Cognito allowed: a guard held by a
+// deleted user (or a user name now another sub's) is reclaimed; one held by
+// a live user is left alone and the new profile stored without it, as is an
+// unverified email's.
+func TestPostConfirmationEmailGuard(t *testing.T) {
+	cases := map[string]struct {
+		cognito    *fakeUsers // nil: no Cognito (embedded default)
+		unverified bool
+		holder     string // who holds the guard afterwards
+		log        string
+	}{
+		"holder deleted in Cognito: reclaimed": {cognito: &fakeUsers{users: map[string]string{}}, holder: "sub-1",
+			log: "reclaimed from sub-old: its Cognito user no longer exists"},
+		"holder's user name re-created with another sub: reclaimed": {cognito: &fakeUsers{users: map[string]string{"ana-old": "sub-9"}},
+			holder: "sub-1", log: "now belongs to another sub"},
+		"holder alive (shared address): stored without the guard": {cognito: &fakeUsers{users: map[string]string{"ana-old": "sub-old"}},
+			holder: "sub-old", log: "not taken: held by sub-old (its Cognito user exists)"},
+		"Cognito unreachable: stored without the guard": {cognito: &fakeUsers{getErr: errors.New("throttled")},
+			holder: "sub-old", log: "could not be checked"},
+		"no Cognito: stored without the guard": {holder: "sub-old", log: "cannot be checked"},
+		"unverified email never takes the guard": {cognito: &fakeUsers{users: map[string]string{}}, unverified: true,
+			holder: "sub-old", log: "not taken: email unverified"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := profilestore.NewMemory(nil)
+			_, err := store.Create(ctx, profilestore.Profile{ID: "sub-old", Username: "ana-old", Email: "ana@sub.example.com"})
+			require.NoError(t, err)
+			h := &PostConfirmationHandler{Store: store, Policy: ProfilePolicy{DefaultTenant: "default"}}
+			if tc.cognito != nil {
+				h.Cognito = tc.cognito
+			}
+			ev := confirmEvent(PostConfirmationConfirmSignUp)
+			if tc.unverified {
+				ev.Request.UserAttributes["email_verified"] = "false"
+			}
+			var logs bytes.Buffer
+			r := NewRouter(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+			r.HandlePostConfirmation(h.Handle)
+			_, err = r.Invoke(ctx, mustJSON(t, map[string]any{"version": "1", "triggerSource": ev.TriggerSource,
+				"userPoolId": ev.UserPoolID, "userName": ev.UserName,
+				"request": map[string]any{"userAttributes": ev.Request.UserAttributes}, "response": map[string]any{}}))
+			require.NoError(t, err, "never refused")
+			p, err := store.Get(ctx, "sub-1")
+			require.NoError(t, err)
+			assert.Equal(t, "ana@sub.example.com", p.Email)
+			holder, err := store.GetByEmail(ctx, "ana@sub.example.com")
+			require.NoError(t, err)
+			assert.Equal(t, tc.holder, holder.ID)
+			assert.Contains(t, logs.String(), tc.log)
+		})
+	}
+}
+
+// A pending (migrated) profile is adopted only by the account whose email
+// Cognito verified and whose user name is the legacy record's; that user
+// joins the default group and the legacy role's group in Cognito.
+func TestAdoptionNeedsVerifiedEmailAndUsername(t *testing.T) {
+	cases := map[string]struct {
+		userName, verified string
+		adopted            bool
+	}{
+		"verified, same user name":    {userName: "ana", verified: "true", adopted: true},
+		"unverified email":            {userName: "ana", verified: "false"},
+		"no email_verified":           {userName: "ana"},
+		"verified, another user name": {userName: "mallory", verified: "true"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := profilestore.NewMemory(nil)
+			_, err := store.Create(ctx, profilestore.Profile{ID: profilestore.PendingID("L-1"), Username: "ana",
+				Email: "ana@sub.example.com", Role: "ADMIN", TenantID: "globex", SourceSystem: profilestore.SourceLegacy})
+			require.NoError(t, err)
+			users := &fakeUsers{users: map[string]string{"ana": "sub-1"}}
+			h := &PostConfirmationHandler{Store: store, Cognito: users,
+				Policy: ProfilePolicy{DefaultTenant: "default", DefaultGroup: "USER", RoleGroups: map[string]string{"ADMIN": "ADMINS"}}}
+			ev := confirmEvent(PostConfirmationConfirmForgotPassword)
+			ev.UserName = tc.userName
+			delete(ev.Request.UserAttributes, "email_verified")
+			if tc.verified != "" {
+				ev.Request.UserAttributes["email_verified"] = tc.verified
+			}
+			require.NoError(t, h.Handle(ctx, ev))
+			p, err := store.Get(ctx, "sub-1")
+			require.NoError(t, err)
+			_, pendingErr := store.Get(ctx, profilestore.PendingID("L-1"))
+			if !tc.adopted {
+				assert.Equal(t, profilestore.DefaultRole, p.Role, "nothing of the legacy account")
+				assert.Equal(t, "default", p.TenantID)
+				assert.NoError(t, pendingErr, "the pending profile waits for its owner")
+				assert.Empty(t, users.added)
+				return
+			}
+			assert.Equal(t, "ADMIN", p.Role)
+			assert.Equal(t, "globex", p.TenantID)
+			assert.ErrorIs(t, pendingErr, profilestore.ErrNotFound)
+			assert.Equal(t, []string{"USER/ana", "ADMINS/ana"}, users.added)
+			assert.Equal(t, []string{"USER", "ADMINS"}, p.NewGroups, "the first token carries them")
+		})
+	}
+}
+
+func mustJSON(tb testing.TB, v any) []byte {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(tb, err)
+	return b
 }

@@ -19,11 +19,9 @@ import (
 // profileLoader is what PreTokenGeneration needs of the store: one read on the
 // hot path, and Ensure for users who have no profile yet.
 type profileLoader interface {
-	// Get returns the profile with that id, or profilestore.ErrNotFound.
-	Get(ctx context.Context, id string) (profilestore.Profile, error)
-	// Ensure returns the profile with p.ID, creating it from p when absent;
-	// profilestore.ErrExists when another profile holds p's email or handle.
-	profileEnsurer
+	// Get, GetByEmail, CreateGuarded, Adopt, Update (ensureProfile); Update
+	// also upgrades the tenant and clears NewGroups.
+	profileMaker
 }
 
 // reservedClaims are the claims Cognito forbids a trigger to add, override or
@@ -114,14 +112,18 @@ type TokenPolicy struct {
 // version. Claims come from the profile, the server-side truth, never from
 // userAttributes (a user may be able to write custom:tenantId).
 //
-// Groups: the token keeps the request's groupConfiguration (groups, IAM roles,
-// preferred role) and gains the profile's groups that Cognito does not list;
-// the role is a claim of its own, never a group. A profile that is not active
+// Groups: the token lists the groups Cognito lists (the request's
+// groupConfiguration, with IAM roles and preferred role): an administrator's
+// removal sticks. The one addition is a migrated user's first token, which
+// carries the groups poolside just added the user to in Cognito
+// (Profile.NewGroups). The role is a claim of its own, never a group. A profile that is not active
 // (SUSPENDED, DISABLED) gets no tokens: sign-in and refresh both fail.
 type PreTokenGenerationHandler struct {
 	Policy ProfilePolicy
 	Store  profileLoader
 	Tokens TokenPolicy
+	// Cognito: see PostConfirmationHandler.Cognito; may be nil.
+	Cognito profileCognito
 }
 
 // Messages the end user (or machine client) reads.
@@ -154,14 +156,14 @@ func (h *PreTokenGenerationHandler) Handle(ctx context.Context, ev *PreTokenGene
 		d := ev.Response.ClaimsOverrideDetails
 		d.ClaimsToAddOrOverride = claims
 		d.ClaimsToSuppress = h.Tokens.ClaimsToSuppress
-		d.GroupOverrideDetails.GroupsToOverride = mergeGroups(d.GroupOverrideDetails.GroupsToOverride, prof.Groups)
+		d.GroupOverrideDetails.GroupsToOverride = mergeGroups(d.GroupOverrideDetails.GroupsToOverride, prof.NewGroups)
 		return nil
 	}
 	d := ev.Response.ClaimsAndScopeOverrideDetails
 	d.IDTokenGeneration = h.Tokens.generation(claims, nil)
 	d.AccessTokenGeneration = h.Tokens.generation(claims,
 		newScopes(h.Tokens.expand(h.Tokens.Scopes, prof.TenantID, prof.Role), ev.Request.Scopes))
-	d.GroupOverrideDetails.GroupsToOverride = mergeGroups(d.GroupOverrideDetails.GroupsToOverride, prof.Groups)
+	d.GroupOverrideDetails.GroupsToOverride = mergeGroups(d.GroupOverrideDetails.GroupsToOverride, prof.NewGroups)
 	return nil
 }
 
@@ -174,18 +176,49 @@ func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGen
 		return profilestore.Profile{}, Refuse(msgNoProfile, "event has no sub and no userName")
 	}
 	prof, err := h.Store.Get(ctx, id)
-	if err == nil {
-		return prof, nil
-	}
-	if !errors.Is(err, profilestore.ErrNotFound) {
+	if errors.Is(err, profilestore.ErrNotFound) {
+		var created bool
+		p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
+		prof, created, err = ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
+		if err != nil {
+			return prof, profileError(err)
+		}
+		LogAttrs(ctx, slog.Bool("profileCreated", created))
+	} else if err != nil {
 		return prof, fmt.Errorf("profile %s: %w", id, err)
 	}
-	prof, created, err := h.Store.Ensure(ctx, h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata))
-	if err != nil {
-		return prof, profileError(err)
+	return h.settle(ctx, prof, ev.Request.UserAttributes), nil
+}
+
+// settle makes the changes this token reveals, best effort (a failed write
+// is logged; the token still says what is true now): the tenant of a
+// now-verified email replaces the default tenant, and NewGroups, about to
+// reach the token, are cleared.
+func (h *PreTokenGenerationHandler) settle(ctx context.Context, prof profilestore.Profile, attrs Attributes) profilestore.Profile {
+	tenant := h.Policy.TenantUpgrade(prof, attrs)
+	if tenant == "" && len(prof.NewGroups) == 0 {
+		return prof
 	}
-	LogAttrs(ctx, slog.Bool("profileCreated", created))
-	return prof, nil
+	newGroups := prof.NewGroups
+	updated, err := h.Store.Update(ctx, prof.ID, func(p *profilestore.Profile) error {
+		if tenant != "" {
+			p.TenantID = tenant
+		}
+		p.NewGroups = nil
+		return nil
+	})
+	if err != nil {
+		LogAttrs(ctx, slog.String("profileUpdate", "not recorded: "+err.Error()))
+		if tenant != "" {
+			prof.TenantID = tenant
+		}
+		return prof
+	}
+	if tenant != "" {
+		LogAttrs(ctx, slog.String("tenantUpgraded", tenant))
+	}
+	updated.NewGroups = newGroups // for this token only
+	return updated
 }
 
 // clientCredentials answers a machine-to-machine token request from the

@@ -13,11 +13,15 @@ import (
 	"github.com/poolside-io/poolside/profilestore"
 )
 
-// fakeLoader is a hand-written profileLoader that counts its calls.
+// fakeLoader is a hand-written profileLoader that counts its calls. create
+// answers CreateGuarded; GetByEmail answers byEmail (ErrNotFound when nil);
+// Update applies the change to what get returns.
 type fakeLoader struct {
-	get           func(id string) (profilestore.Profile, error)
-	ensure        func(p profilestore.Profile) (profilestore.Profile, bool, error)
-	gets, ensures int
+	get                    func(id string) (profilestore.Profile, error)
+	ensure                 func(p profilestore.Profile) (profilestore.Profile, bool, error)
+	byEmail                func(email string) (profilestore.Profile, error)
+	guards                 []profilestore.EmailGuard
+	gets, ensures, updates int
 }
 
 func (f *fakeLoader) Get(_ context.Context, id string) (profilestore.Profile, error) {
@@ -25,9 +29,31 @@ func (f *fakeLoader) Get(_ context.Context, id string) (profilestore.Profile, er
 	return f.get(id)
 }
 
-func (f *fakeLoader) Ensure(_ context.Context, p profilestore.Profile) (profilestore.Profile, bool, error) {
+func (f *fakeLoader) GetByEmail(_ context.Context, email string) (profilestore.Profile, error) {
+	if f.byEmail == nil {
+		return profilestore.Profile{}, profilestore.ErrNotFound
+	}
+	return f.byEmail(email)
+}
+
+func (f *fakeLoader) CreateGuarded(_ context.Context, p profilestore.Profile, g profilestore.EmailGuard) (profilestore.Profile, bool, error) {
 	f.ensures++
+	f.guards = append(f.guards, g)
 	return f.ensure(p)
+}
+
+func (f *fakeLoader) Adopt(context.Context, string, profilestore.Profile) (profilestore.Profile, error) {
+	return profilestore.Profile{}, errors.New("adopt must not be called")
+}
+
+func (f *fakeLoader) Update(_ context.Context, id string, change func(*profilestore.Profile) error) (profilestore.Profile, error) {
+	f.updates++
+	p, err := f.get(id)
+	if err != nil {
+		return p, err
+	}
+	err = change(&p)
+	return p, err
 }
 
 var tokenPolicy = TokenPolicy{
@@ -41,7 +67,7 @@ func tokenEvent(version string, source Source) *PreTokenGenerationEvent {
 	return &PreTokenGenerationEvent{
 		Header: Header{Version: Version(version), TriggerSource: source, UserName: "ana", CallerContext: CallerContext{ClientID: "web"}},
 		Request: PreTokenGenerationRequest{
-			UserAttributes: Attributes{"sub": "sub-1", "email": "ana@example.com", "given_name": "Ana",
+			UserAttributes: Attributes{"sub": "sub-1", "email": "ana@example.com", "email_verified": "true", "given_name": "Ana",
 				"custom:tenantId": "evil", "custom:role": "ADMIN"},
 			GroupConfiguration: GroupConfiguration{GroupsToOverride: StringList{"USER"}, IAMRolesToOverride: StringList{"arn:role/r"}, PreferredRole: "arn:role/r"},
 			Scopes:             StringList{"openid", "tenant/acme"},
@@ -69,9 +95,9 @@ func responseJSON(t *testing.T, r PreTokenGenerationResponse) string {
 }
 
 // Each version gets its own shape; claims from the profile, never the
-// attributes; groups merged; scopes not yet granted added.
+// attributes; Cognito's groups as Cognito lists them; scopes not yet granted added.
 func TestPreTokenGenerationShapes(t *testing.T) {
-	const groups = `"groupOverrideDetails":{"groupsToOverride":["USER","billing"],"iamRolesToOverride":["arn:role/r"],"preferredRole":"arn:role/r"}`
+	const groups = `"groupOverrideDetails":{"groupsToOverride":["USER"],"iamRolesToOverride":["arn:role/r"],"preferredRole":"arn:role/r"}`
 	const claims = `"claimsToAddOrOverride":{"role":"MANAGER","tenantId":"acme"},"claimsToSuppress":["email"]`
 	v2 := `{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{` + claims + `},"accessTokenGeneration":{` + claims +
 		`,"scopesToAdd":["acme/MANAGER"]},` + groups + `}}`
@@ -127,10 +153,16 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 	cases := map[string]struct {
 		get      func(string) (profilestore.Profile, error)
 		ensure   func(profilestore.Profile) (profilestore.Profile, bool, error)
+		byEmail  func(string) (profilestore.Profile, error)
 		ensures  int
+		updates  int
+		guards   []profilestore.EmailGuard
 		tenant   string
 		refusal  string // user-facing message, when refused
 		internal bool   // a non-refusal error
+		// unverified: the event's email_verified is verifiedAs (absent when "")
+		unverified bool
+		verifiedAs string
 	}{
 		"existing": {get: func(string) (profilestore.Profile, error) { return anaProfile, nil }, tenant: "acme"},
 		"never seen: ensured from the policy": {
@@ -164,23 +196,69 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 			get:      func(string) (profilestore.Profile, error) { return profilestore.Profile{}, storeDown },
 			internal: true,
 		},
-		"email held by another profile": {
+		"email held by another profile: stored without the guard, never refused": {
 			get: func(string) (profilestore.Profile, error) { return profilestore.Profile{}, profilestore.ErrNotFound },
-			ensure: func(p profilestore.Profile) (profilestore.Profile, bool, error) {
-				return profilestore.Profile{}, false, profilestore.ErrExists
+			byEmail: func(string) (profilestore.Profile, error) {
+				return profilestore.Profile{ID: "sub-older", Username: "ana-old"}, nil
 			},
-			ensures: 1,
-			refusal: "An account with this email address already exists. Please sign in with it instead.",
+			ensure: func(p profilestore.Profile) (profilestore.Profile, bool, error) { return p, true, nil },
+			guards: []profilestore.EmailGuard{{Skip: true}}, ensures: 1, tenant: "acme",
+		},
+		"unverified email: default tenant, no guard": {
+			unverified: true,
+			get:        func(string) (profilestore.Profile, error) { return profilestore.Profile{}, profilestore.ErrNotFound },
+			ensure:     func(p profilestore.Profile) (profilestore.Profile, bool, error) { return p, true, nil },
+			guards:     []profilestore.EmailGuard{{Skip: true}}, ensures: 1, tenant: "default",
+		},
+		"email_verified True is not true": {
+			unverified: true, verifiedAs: "True",
+			get:    func(string) (profilestore.Profile, error) { return profilestore.Profile{}, profilestore.ErrNotFound },
+			ensure: func(p profilestore.Profile) (profilestore.Profile, bool, error) { return p, true, nil },
+			guards: []profilestore.EmailGuard{{Skip: true}}, ensures: 1, tenant: "default",
+		},
+		"existing default-tenant profile, email now verified: upgraded": {
+			get: func(string) (profilestore.Profile, error) {
+				p := anaProfile
+				p.TenantID = "default"
+				return p, nil
+			},
+			updates: 1, tenant: "acme",
+		},
+		"existing default-tenant profile, email still unverified: stays": {
+			unverified: true,
+			get: func(string) (profilestore.Profile, error) {
+				p := anaProfile
+				p.TenantID = "default"
+				return p, nil
+			},
+			tenant: "default",
+		},
+		"existing non-default tenant never downgraded or moved": {
+			get: func(string) (profilestore.Profile, error) {
+				p := anaProfile
+				p.TenantID = "globex"
+				return p, nil
+			},
+			tenant: "globex",
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			store := &fakeLoader{get: tc.get, ensure: tc.ensure}
+			store := &fakeLoader{get: tc.get, ensure: tc.ensure, byEmail: tc.byEmail}
 			h := &PreTokenGenerationHandler{Policy: policy, Store: store, Tokens: tokenPolicy}
 			ev := tokenEvent("1", TokenGenerationRefreshTokens)
+			if tc.unverified {
+				delete(ev.Request.UserAttributes, "email_verified")
+				if tc.verifiedAs != "" {
+					ev.Request.UserAttributes["email_verified"] = tc.verifiedAs
+				}
+			}
 			err := h.Handle(context.Background(), ev)
-			assert.Equal(t, 1, store.gets)
 			assert.Equal(t, tc.ensures, store.ensures)
+			assert.Equal(t, tc.updates, store.updates)
+			if tc.guards != nil {
+				assert.Equal(t, tc.guards, store.guards)
+			}
 			var refusal *Refusal
 			switch {
 			case tc.refusal != "":
@@ -228,29 +306,55 @@ func TestPreTokenGenerationAdoptsMigratedProfile(t *testing.T) {
 	}
 }
 
-// A user's groups are never stripped: no groups anywhere still answers [].
-func TestPreTokenGenerationKeepsGroups(t *testing.T) {
+// The token lists Cognito's groups: an administrator's removal sticks, the
+// profile's record adds nothing; no groups anywhere still answers [] (never
+// a null override, which would strip them). The one addition: the groups
+// poolside just added a migrated user to (NewGroups), cleared once used.
+func TestPreTokenGenerationGroupsAreCognitos(t *testing.T) {
 	cases := map[string]struct {
-		request, profile []string
-		want             string
+		request, profile, newGroups []string
+		want                        string
 	}{
-		"request only":  {[]string{"USER", "beta"}, nil, `["USER","beta"]`},
-		"profile adds":  {[]string{"USER"}, []string{"billing", "USER"}, `["USER","billing"]`},
-		"none anywhere": {nil, nil, `[]`},
-		"profile only":  {nil, []string{"billing"}, `["billing"]`},
+		"request only":                       {[]string{"USER", "beta"}, nil, nil, `["USER","beta"]`},
+		"admin removed USER: stays removed":  {[]string{"beta"}, []string{"USER", "beta"}, nil, `["beta"]`},
+		"none anywhere":                      {nil, nil, nil, `[]`},
+		"profile only: not added":            {nil, []string{"billing"}, nil, `[]`},
+		"migrated first sign-in: new groups": {nil, []string{"USER"}, []string{"USER", "EDITORS"}, `["USER","EDITORS"]`},
+		"new groups Cognito already lists":   {[]string{"USER"}, nil, []string{"USER"}, `["USER"]`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := anaProfile
-			p.Groups = tc.profile
+			p.Groups, p.NewGroups = tc.profile, tc.newGroups
 			for _, version := range []string{"1", "2", "3"} {
 				ev := tokenEvent(version, TokenGenerationHostedAuth)
 				ev.Request.GroupConfiguration.GroupsToOverride = tc.request
-				require.NoError(t, (&PreTokenGenerationHandler{Store: found(p), Tokens: tokenPolicy}).Handle(context.Background(), ev))
+				store := found(p)
+				require.NoError(t, (&PreTokenGenerationHandler{Store: store, Tokens: tokenPolicy}).Handle(context.Background(), ev))
 				assert.Contains(t, responseJSON(t, ev.Response), `"groupsToOverride":`+tc.want, "version %s", version)
+				if tc.newGroups != nil {
+					assert.Equal(t, 1, store.updates, "NewGroups cleared")
+				}
 			}
 		})
 	}
+	t.Run("cleared once used", func(t *testing.T) {
+		ctx := context.Background()
+		store := profilestore.NewMemory(nil)
+		p := anaProfile
+		p.Email, p.NewGroups = "ana@example.com", []string{"USER"}
+		_, err := store.Create(ctx, p)
+		require.NoError(t, err)
+		h := &PreTokenGenerationHandler{Store: store, Tokens: tokenPolicy}
+		ev := tokenEvent("1", TokenGenerationAuthentication)
+		ev.Request.GroupConfiguration.GroupsToOverride = nil
+		require.NoError(t, h.Handle(ctx, ev))
+		assert.Equal(t, StringList{"USER"}, ev.Response.ClaimsOverrideDetails.GroupOverrideDetails.GroupsToOverride)
+		ev = tokenEvent("1", TokenGenerationRefreshTokens)
+		ev.Request.GroupConfiguration.GroupsToOverride = nil
+		require.NoError(t, h.Handle(ctx, ev))
+		assert.Empty(t, ev.Response.ClaimsOverrideDetails.GroupOverrideDetails.GroupsToOverride, "the next token lists Cognito's groups only")
+	})
 }
 
 // Claims are left out when not named or not known; scope templates with an

@@ -191,10 +191,9 @@ func TestUserMigrationImportsPendingProfile(t *testing.T) {
 	require.NotContains(t, string(blob), migPassword)
 	require.NotContains(t, string(blob), "$2a$", "the hash never reaches the profile")
 
-	// the first Ensure with the Cognito sub and the same email adopts it
-	adopted, created, err := store.Ensure(ctx, profilestore.Profile{ID: "sub-marta", Email: "marta@legacy.example.com"})
+	// adopted under the Cognito sub (ensureProfile decides when)
+	adopted, err := store.Adopt(ctx, p.ID, profilestore.Profile{ID: "sub-marta", Email: "marta@legacy.example.com"})
 	require.NoError(t, err)
-	require.True(t, created)
 	require.Equal(t, "sub-marta", adopted.ID)
 	require.Equal(t, "legacy-co", adopted.TenantID)
 	require.Equal(t, "EDITOR", adopted.Role)

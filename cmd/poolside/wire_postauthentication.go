@@ -9,6 +9,11 @@ func wirePostAuthentication(a *app) error {
 		return err
 	}
 	h := &triggers.PostAuthenticationHandler{Policy: a.cfg.Profiles.Policy(), Store: store, Budget: a.cfg.Profiles.TouchBudget}
+	if a.cfg.Profiles.AddToGroup {
+		if h.Cognito, err = a.cognitoClient(); err != nil {
+			return err
+		}
+	}
 	a.router.HandlePostAuthentication(h.Handle)
 	return nil
 }

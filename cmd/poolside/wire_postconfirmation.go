@@ -14,9 +14,14 @@ func wirePostConfirmation(a *app) error {
 		Store:        store,
 		DefaultGroup: a.cfg.Profiles.DefaultGroup,
 	}
-	if h.DefaultGroup != "" && a.cfg.Profiles.AddToGroup {
-		if h.Groups, err = a.cognitoClient(); err != nil {
+	if a.cfg.Profiles.AddToGroup {
+		c, err := a.cognitoClient()
+		if err != nil {
 			return err
+		}
+		h.Cognito = c
+		if h.DefaultGroup != "" {
+			h.Groups = c
 		}
 	}
 	a.router.HandlePostConfirmation(h.Handle)

@@ -10,6 +10,11 @@ func wirePreTokenGeneration(a *app) error {
 		return err
 	}
 	h := &triggers.PreTokenGenerationHandler{Policy: a.cfg.Profiles.Policy(), Store: store, Tokens: a.cfg.Tokens.Policy()}
+	if a.cfg.Profiles.AddToGroup {
+		if h.Cognito, err = a.cognitoClient(); err != nil {
+			return err
+		}
+	}
 	a.router.HandlePreTokenGeneration(h.Handle)
 	return nil
 }

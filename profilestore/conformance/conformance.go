@@ -23,22 +23,26 @@ type NewStore func(t *testing.T) profilestore.Store
 // Run runs the whole suite.
 func Run(t *testing.T, newStore NewStore) {
 	tests := map[string]func(*testing.T, profilestore.Store){
-		"CreateFillsDefaults":         testCreateFillsDefaults,
-		"CreateIsIdempotent":          testCreateIdempotent,
-		"ConcurrentCreateSameID":      testConcurrentCreateSameID,
-		"EmailUniqueCaseInsensitive":  testEmailUnique,
-		"HandleCollisionsGetSuffixes": testHandleSuffixes,
-		"HundredConcurrentSameName":   testHundredSameName,
-		"ExplicitHandleTaken":         testExplicitHandleTaken,
-		"FailedCreateLeavesNothing":   testFailedCreateLeavesNothing,
-		"Ensure":                      testEnsure,
-		"PendingProfileIsAdopted":     testAdoption,
-		"Lookups":                     testLookups,
-		"Updates":                     testUpdates,
-		"UpdatesOnMissingProfile":     testUpdatesMissing,
-		"ConcurrentUpdatesAllLand":    testConcurrentUpdates,
-		"DeleteFreesEmailAndHandle":   testDelete,
-		"InvalidInput":                testInvalid,
+		"CreateFillsDefaults":                  testCreateFillsDefaults,
+		"CreateIsIdempotent":                   testCreateIdempotent,
+		"ConcurrentCreateSameID":               testConcurrentCreateSameID,
+		"EmailUniqueCaseInsensitive":           testEmailUnique,
+		"HandleCollisionsGetSuffixes":          testHandleSuffixes,
+		"HundredConcurrentSameName":            testHundredSameName,
+		"ExplicitHandleTaken":                  testExplicitHandleTaken,
+		"FailedCreateLeavesNothing":            testFailedCreateLeavesNothing,
+		"Ensure":                               testEnsure,
+		"PendingProfileIsAdopted":              testAdoption,
+		"PendingProfileNotAdoptedByEmailAlone": testNoImplicitAdoption,
+		"EmailGuardSkipped":                    testGuardSkip,
+		"EmailGuardReclaimed":                  testGuardReclaim,
+		"UpdateKeepsIdentity":                  testUpdateKeepsIdentity,
+		"Lookups":                              testLookups,
+		"Updates":                              testUpdates,
+		"UpdatesOnMissingProfile":              testUpdatesMissing,
+		"ConcurrentUpdatesAllLand":             testConcurrentUpdates,
+		"DeleteFreesEmailAndHandle":            testDelete,
+		"InvalidInput":                         testInvalid,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, newStore(t)) })
@@ -212,8 +216,8 @@ func testEnsure(t *testing.T, s profilestore.Store) {
 	assert.Equal(t, p, again)
 }
 
-// A profile imported by migration waits under a pending id; the first Ensure
-// with the user's sub and the same email adopts it, keeping what it recorded.
+// A profile imported by migration waits under a pending id; Adopt gives it
+// the user's sub, keeping what it recorded.
 func testAdoption(t *testing.T, s profilestore.Store) {
 	created := time.Date(2019, 3, 4, 5, 6, 7, 0, time.UTC)
 	pending := profilestore.Profile{
@@ -230,9 +234,13 @@ func testAdoption(t *testing.T, s profilestore.Store) {
 
 	sub := ana("sub-marta")
 	sub.Email, sub.Name, sub.TenantID = "marta@legacy.example.com", "Marta Silva", "from-domain"
-	got, isNew, err := s.Ensure(ctx(t), sub)
+	got, err := s.Adopt(ctx(t), pending.ID, sub)
 	require.NoError(t, err)
-	assert.True(t, isNew)
+	again2, err := s.Adopt(ctx(t), pending.ID, sub)
+	require.NoError(t, err)
+	assert.Equal(t, got, again2, "adoption is idempotent")
+	_, err = s.Adopt(ctx(t), pending.ID, ana("sub-other"))
+	assert.ErrorIs(t, err, profilestore.ErrNotFound, "adopted once")
 	assert.Equal(t, "sub-marta", got.ID)
 	assert.Equal(t, "legacy-co", got.TenantID, "legacy record wins")
 	assert.Equal(t, "EDITOR", got.Role)
@@ -393,4 +401,113 @@ func testInvalid(t *testing.T, s profilestore.Store) {
 	assert.ErrorIs(t, err, profilestore.ErrInvalid)
 	_, err = s.SetRole(c, "sub-1", "")
 	assert.ErrorIs(t, err, profilestore.ErrInvalid)
+}
+
+// The store never adopts on its own: a create with a pending profile's email
+// is ErrExists, and the caller (who knows whether the email is verified)
+// decides between Adopt and an unguarded profile.
+func testNoImplicitAdoption(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	pending := ana(profilestore.PendingID("L-7"))
+	pending.Role, pending.TenantID = "ADMIN", "globex"
+	_, err := s.Create(c, pending)
+	require.NoError(t, err)
+	_, _, err = s.Ensure(c, ana("sub-mallory"))
+	require.ErrorIs(t, err, profilestore.ErrExists)
+	mallory, created, err := s.CreateGuarded(c, ana("sub-mallory"), profilestore.EmailGuard{Skip: true})
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Equal(t, profilestore.DefaultRole, mallory.Role, "nothing of the pending profile")
+	assert.Equal(t, "acme", mallory.TenantID)
+	still, err := s.Get(c, pending.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "ADMIN", still.Role)
+	byEmail, err := s.GetByEmail(c, "ana.lima@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, pending.ID, byEmail.ID, "the pending profile keeps the guard")
+	_, err = s.Adopt(c, "sub-mallory", ana("sub-x"))
+	assert.ErrorIs(t, err, profilestore.ErrInvalid, "only a pending profile is adopted")
+	_, err = s.Adopt(c, profilestore.PendingID("nope"), ana("sub-x"))
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+}
+
+// Two users sharing an address: the second is stored without the guard, and
+// deleting it leaves the first's guard in place.
+func testGuardSkip(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	_, err := s.Create(c, ana("sub-1"))
+	require.NoError(t, err)
+	second, created, err := s.CreateGuarded(c, ana("sub-2"), profilestore.EmailGuard{Skip: true})
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Equal(t, "ana.lima@example.com", second.Email, "the email is kept, only the guard is not taken")
+	assert.Equal(t, "@AnaLima1", second.Handle)
+	again, created, err := s.CreateGuarded(c, ana("sub-2"), profilestore.EmailGuard{Skip: true})
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, second, again)
+	require.NoError(t, s.Delete(c, "sub-2"))
+	byEmail, err := s.GetByEmail(c, "ana.lima@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, "sub-1", byEmail.ID)
+	// a free guard is not taken by a Skip create either
+	p := ana("sub-3")
+	p.Email = "solo@example.com"
+	_, _, err = s.CreateGuarded(c, p, profilestore.EmailGuard{Skip: true})
+	require.NoError(t, err)
+	_, err = s.GetByEmail(c, "solo@example.com")
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+}
+
+// A guard held by a profile whose Cognito user is gone is taken over; the old
+// profile stays, unguarded. Taking it from a profile that no longer holds it
+// is ErrConflict and writes nothing.
+func testGuardReclaim(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	_, err := s.Create(c, ana("sub-old"))
+	require.NoError(t, err)
+	_, _, err = s.CreateGuarded(c, ana("sub-late"), profilestore.EmailGuard{From: "sub-gone"})
+	require.ErrorIs(t, err, profilestore.ErrConflict)
+	_, err = s.Get(c, "sub-late")
+	require.ErrorIs(t, err, profilestore.ErrNotFound, "nothing written")
+
+	got, created, err := s.CreateGuarded(c, ana("sub-new"), profilestore.EmailGuard{From: "sub-old"})
+	require.NoError(t, err)
+	assert.True(t, created)
+	byEmail, err := s.GetByEmail(c, "ANA.LIMA@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, got.ID, byEmail.ID)
+	old, err := s.Get(c, "sub-old")
+	require.NoError(t, err, "the old profile stays")
+	require.NoError(t, s.Delete(c, old.ID))
+	byEmail, err = s.GetByEmail(c, "ana.lima@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, "sub-new", byEmail.ID, "deleting the old profile leaves the new guard")
+}
+
+func testUpdateKeepsIdentity(t *testing.T, s profilestore.Store) {
+	c := ctx(t)
+	_, err := s.Create(c, ana("sub-1"))
+	require.NoError(t, err)
+	p, err := s.Update(c, "sub-1", func(p *profilestore.Profile) error { p.TenantID = "globex"; return nil })
+	require.NoError(t, err)
+	assert.Equal(t, "globex", p.TenantID)
+	assert.Equal(t, int64(2), p.Version)
+	for name, change := range map[string]func(*profilestore.Profile){
+		"id":     func(p *profilestore.Profile) { p.ID = "sub-2" },
+		"email":  func(p *profilestore.Profile) { p.Email = "x@example.com" },
+		"handle": func(p *profilestore.Profile) { p.Handle = "@Other" },
+	} {
+		_, err := s.Update(c, "sub-1", func(p *profilestore.Profile) error { change(p); return nil })
+		assert.ErrorIs(t, err, profilestore.ErrInvalid, name)
+	}
+	stop := errors.New("stop")
+	_, err = s.Update(c, "sub-1", func(*profilestore.Profile) error { return stop })
+	assert.ErrorIs(t, err, stop)
+	_, err = s.Update(c, "nope", func(*profilestore.Profile) error { return nil })
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
+	got, err := s.Get(c, "sub-1")
+	require.NoError(t, err)
+	assert.Equal(t, "globex", got.TenantID)
+	assert.Equal(t, int64(2), got.Version)
 }
