@@ -446,11 +446,6 @@ func (d *Dynamo) Adopt(ctx context.Context, pendingID string, p Profile) (Profil
 	return clone(adopted), nil
 }
 
-// Update implements Store.
-func (d *Dynamo) Update(ctx context.Context, id string, change func(*Profile) error) (Profile, error) {
-	return d.update(ctx, id, change)
-}
-
 func num(n int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }

@@ -152,11 +152,6 @@ func (m *Memory) Adopt(ctx context.Context, pendingID string, p Profile) (Profil
 	return clone(adopted), nil
 }
 
-// Update implements Store.
-func (m *Memory) Update(ctx context.Context, id string, change func(*Profile) error) (Profile, error) {
-	return m.update(ctx, id, change)
-}
-
 func (m *Memory) put(p Profile, emailGuard bool) {
 	m.byID[p.ID] = clone(p)
 	if emailGuard {
