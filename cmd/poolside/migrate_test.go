@@ -81,7 +81,7 @@ func TestMigrateExportSkipsMigratedOnDynamoDB(t *testing.T) {
 	_, err = store.Create(context.Background(), profilestore.Profile{ID: profilestore.PendingID("1001"),
 		Email: "marta.silva@LEGACY.example.com", LegacyID: "1001", SourceSystem: profilestore.SourceLegacy})
 	require.NoError(t, err)
-	_, _, err = store.Ensure(context.Background(), profilestore.Profile{ID: "sub-marta", Email: "Marta.Silva@legacy.example.com"})
+	_, err = store.Adopt(context.Background(), profilestore.PendingID("1001"), profilestore.Profile{ID: "sub-marta", Email: "Marta.Silva@legacy.example.com"})
 	require.NoError(t, err)
 
 	out := filepath.Join(dir, "users.csv")
