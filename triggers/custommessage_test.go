@@ -84,7 +84,7 @@ func testTemplates(tb testing.TB) *MessageTemplates {
 	return m
 }
 
-var testLocales = map[string]string{"en": "en-US", "de": "de-DE", "es": "es_MX", "fr": "fr"}
+var testLocales = map[string]string{"en": "en-US", "de": "de-DE", "es": "es_MX", "fr": "fr", "pt": "pt-BR"}
 
 // The placeholders reach Cognito byte for byte in every source and locale:
 // {####} inside the link's href, not %7B####%7D.
@@ -268,7 +268,8 @@ func TestCustomMessageLocale(t *testing.T) {
 		"attribute with region":       {attr: "de-AT", want: "de"},
 		"underscore form":             {attr: "es_MX", want: "es"},
 		"Latin American Spanish":      {attr: "es-419", want: "es"},
-		"unsupported language":        {attr: "pt-BR", want: "en"},
+		"Brazilian Portuguese":        {attr: "pt-BR", want: "pt"},
+		"unsupported language":        {attr: "ja-JP", want: "en"},
 		"metadata when no attribute":  {metadata: "fr-CA", want: "fr"},
 		"attribute before metadata":   {attr: "fr", metadata: "de", want: "fr"},
 		"garbage attribute, metadata": {attr: "!!not a locale", metadata: "de", want: "de"},
@@ -289,10 +290,11 @@ func TestCustomMessageLocale(t *testing.T) {
 
 // The embedded subjects are translated: no locale shares a subject with English.
 func TestCustomMessageSubjectsTranslated(t *testing.T) {
-	h := &CustomMessageHandler{Templates: testTemplates(t), Brand: "Acme", Email: true}
+	m := testTemplates(t)
+	h := &CustomMessageHandler{Templates: m, Brand: "Acme", Email: true}
 	for _, src := range Sources[CustomMessage] {
 		en := decodeCM(t, first(invokeCM(t, h, cognitoEvent(src, map[string]string{"locale": "en"})))).EmailSubject
-		for _, loc := range []string{"de", "es", "fr"} {
+		for _, loc := range m.Locales()[1:] {
 			got := decodeCM(t, first(invokeCM(t, h, cognitoEvent(src, map[string]string{"locale": loc})))).EmailSubject
 			require.NotEqual(t, en, got, "%s %s", src, loc)
 		}
@@ -365,7 +367,7 @@ func TestLoadMessageTemplatesOverride(t *testing.T) {
 			m, err := LoadMessageTemplates(override)
 			if len(tc.want) == 0 {
 				require.NoError(t, err)
-				require.Equal(t, []string{"en", "de", "es", "fr", "it"}, m.Locales())
+				require.Equal(t, []string{"en", "de", "es", "fr", "it", "pt"}, m.Locales())
 				require.Equal(t, "it", m.Match("it-CH"))
 				return
 			}
@@ -461,7 +463,7 @@ func TestCleanText(t *testing.T) {
 func TestEmbeddedTemplatesPassTheCheck(t *testing.T) {
 	m, err := LoadMessageTemplates(nil)
 	require.NoError(t, err)
-	require.Equal(t, []string{"en", "de", "es", "fr"}, m.Locales())
+	require.Equal(t, []string{"en", "de", "es", "fr", "pt"}, m.Locales())
 	d, err := defaultTemplates()
 	require.NoError(t, err)
 	require.Equal(t, m.Locales(), d.Locales())

@@ -28,7 +28,9 @@ func TestCustomMessageThroughServe(t *testing.T) {
 	url := serveApp(t, env, &logs)
 	base := fixture(t, "CustomMessage_SignUp")
 	subjects := map[string]string{}
-	for _, loc := range []string{"en", "de", "es", "fr"} {
+	tpl, err := triggers.LoadMessageTemplates(nil)
+	require.NoError(t, err)
+	for _, loc := range tpl.Locales() {
 		t.Run(loc, func(t *testing.T) {
 			var ev map[string]any
 			require.NoError(t, json.Unmarshal([]byte(base), &ev))
@@ -57,7 +59,7 @@ func TestCustomMessageThroughServe(t *testing.T) {
 			subjects[loc] = r.EmailSubject
 		})
 	}
-	for _, loc := range []string{"de", "es", "fr"} {
+	for _, loc := range tpl.Locales()[1:] {
 		require.NotEmpty(t, subjects[loc])
 		require.NotEqual(t, subjects["en"], subjects[loc], loc)
 	}
@@ -97,8 +99,11 @@ func TestPreview(t *testing.T) {
 	out := t.TempDir()
 	n, err := writePreview(config.MessagesConfig{Brand: "Acme", AppURL: "https://app.example.com/confirm"}, out)
 	require.NoError(t, err)
-	require.Equal(t, 7*4*2+1, n)
-	for _, loc := range []string{"en", "de", "es", "fr"} {
+	tpl, err := triggers.LoadMessageTemplates(nil)
+	require.NoError(t, err)
+	sources := triggers.Sources[triggers.CustomMessage]
+	require.Equal(t, len(sources)*len(tpl.Locales())*2+1, n, "an email and a text per source and locale, and the index")
+	for _, loc := range tpl.Locales() {
 		for _, src := range triggers.Sources[triggers.CustomMessage] {
 			body, err := os.ReadFile(filepath.Join(out, loc, string(src)+".html"))
 			require.NoError(t, err)
@@ -112,5 +117,5 @@ func TestPreview(t *testing.T) {
 	}
 	index, err := os.ReadFile(filepath.Join(out, "index.html"))
 	require.NoError(t, err)
-	require.Equal(t, 28, strings.Count(string(index), "<li>"))
+	require.Equal(t, len(sources)*len(tpl.Locales()), strings.Count(string(index), "<li>"))
 }
