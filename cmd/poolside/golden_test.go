@@ -87,7 +87,8 @@ func invokeFixture(tb testing.TB, a *app, name string) []byte {
 }
 
 // TestGolden runs every fixture, each on a fresh app, and compares the exact
-// bytes with fixtures/golden. Regenerate with `make golden`.
+// bytes with fixtures/golden (stored pretty-printed, compared compacted).
+// Regenerate with `make golden`.
 func TestGolden(t *testing.T) {
 	for _, name := range fixtureNames(t) {
 		t.Run(name, func(t *testing.T) {
@@ -96,13 +97,26 @@ func TestGolden(t *testing.T) {
 			path := filepath.Join(fixturesDir, "golden", name+".json")
 			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, append(got, '\n'), 0o644))
+				require.NoError(t, os.WriteFile(path, prettyJSON(t, got), 0o644))
 			}
-			want, err := os.ReadFile(path)
+			stored, err := os.ReadFile(path)
 			require.NoError(t, err, "no golden file: run make golden")
-			require.Equal(t, string(bytes.TrimRight(want, "\n")), string(got))
+			// Stored indented for review; compacting gives back the exact bytes
+			// (indentation never touches string contents or key order).
+			var want bytes.Buffer
+			require.NoError(t, json.Compact(&want, stored), "golden file %s is not JSON", path)
+			require.Equal(t, want.String(), string(got), "log:\n%s", logs.String())
 		})
 	}
+}
+
+// prettyJSON is how a golden file is stored: indented two spaces, one final newline.
+func prettyJSON(tb testing.TB, compact []byte) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	require.NoError(tb, json.Indent(&b, compact, "", "  "))
+	b.WriteByte('\n')
+	return b.Bytes()
 }
 
 // TestFixturesCoverEverySource: at least one fixture per known triggerSource.
