@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/triggers"
 )
 
 func TestAPIConfig(t *testing.T) {
@@ -44,5 +46,13 @@ func TestAPIConfig(t *testing.T) {
 		c, err := FromEnv(MapEnv(map[string]string{"POOLSIDE_API_KEYS": v}))
 		require.NoError(t, err, v)
 		assert.NotEqual(t, "unknown", c.API.APIKeysSource())
+	}
+}
+
+func TestTriggersNone(t *testing.T) {
+	c, err := FromEnv(MapEnv(map[string]string{"POOLSIDE_TRIGGERS": "none"}))
+	require.NoError(t, err)
+	for _, tr := range triggers.AllTriggers {
+		assert.False(t, c.Enabled(tr), "%s", tr)
 	}
 }

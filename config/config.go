@@ -23,6 +23,9 @@ import (
 type Config struct {
 	// Triggers this deployment answers (POOLSIDE_TRIGGERS; empty = all).
 	Triggers []triggers.Trigger
+	// NoTriggers: the deployment answers no trigger (POOLSIDE_TRIGGERS=none),
+	// e.g. the User API's function.
+	NoTriggers bool
 	// LogLevel of the JSON log (POOLSIDE_LOG_LEVEL).
 	LogLevel slog.Level
 	// Budget caps each invocation (POOLSIDE_BUDGET, at most 4.5 s).
@@ -78,6 +81,10 @@ func FromEnv(env Env) (Config, error) {
 	for _, name := range list(env("POOLSIDE_TRIGGERS")) {
 		if strings.EqualFold(name, "all") {
 			c.Triggers = nil
+			break
+		}
+		if strings.EqualFold(name, "none") {
+			c.Triggers, c.NoTriggers = nil, true
 			break
 		}
 		t, ok := triggers.ParseTrigger(name)
@@ -146,6 +153,9 @@ func (c Config) validate(ps *problems) {
 
 // Enabled reports whether the deployment answers trigger t.
 func (c Config) Enabled(t triggers.Trigger) bool {
+	if c.NoTriggers {
+		return false
+	}
 	if len(c.Triggers) == 0 {
 		return true
 	}
