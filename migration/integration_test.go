@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/jackc/pgx/v5"
@@ -73,6 +74,17 @@ func TestDynamoSource(t *testing.T) {
 			"created_at":     &types.AttributeValueMemberS{Value: u.CreatedAt.Format(time.RFC3339)},
 			"disabled":       &types.AttributeValueMemberS{Value: fmt.Sprint(u.Disabled)}, // "true" strings decode too
 		}
+		if u.PasswordHashFormat != "" {
+			item["password_hash_format"] = &types.AttributeValueMemberS{Value: u.PasswordHashFormat}
+		}
+		if u.PasswordSalt != "" {
+			item["password_salt"] = &types.AttributeValueMemberS{Value: u.PasswordSalt}
+		}
+		if u.PasswordHashParams != nil {
+			params, err := attributevalue.MarshalMap(u.PasswordHashParams)
+			require.NoError(t, err)
+			item["password_hash_params"] = &types.AttributeValueMemberM{Value: params}
+		}
 		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &table, Item: item})
 		require.NoError(t, err)
 	}
@@ -135,19 +147,23 @@ func TestPostgresSource(t *testing.T) {
 		CREATE TABLE `+schema+`.accounts (
 			account_id bigint PRIMARY KEY, login text UNIQUE NOT NULL, mail text, mail_ok boolean NOT NULL DEFAULT false,
 			first_name text, last_name text, lang text, pw text, tenant text, role text,
-			signed_up timestamptz, is_disabled boolean NOT NULL DEFAULT false)`)
+			signed_up timestamptz, is_disabled boolean NOT NULL DEFAULT false, pw_format text, pw_salt text, pw_params jsonb)`)
 	require.NoError(t, err)
 	t.Cleanup(func() { _, _ = conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) })
 	for _, u := range fixtureUsers(t) {
-		_, err := conn.Exec(ctx, `INSERT INTO `+schema+`.accounts VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+		var params any // jsonb NULL when the user has none
+		if u.PasswordHashParams != nil {
+			params = u.PasswordHashParams
+		}
+		_, err := conn.Exec(ctx, `INSERT INTO `+schema+`.accounts VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
 			u.ID, u.Username, u.Email, u.EmailVerified, u.GivenName, u.FamilyName, u.Locale, u.PasswordHash,
-			u.TenantID, u.Role, u.CreatedAt, u.Disabled)
+			u.TenantID, u.Role, u.CreatedAt, u.Disabled, u.PasswordHashFormat, u.PasswordSalt, params)
 		require.NoError(t, err)
 	}
 	// a legacy schema with its own column names, mapped by the configured queries
 	cols := `account_id AS id, login AS username, mail AS email, mail_ok AS email_verified, first_name AS given_name,
 		last_name AS family_name, lang AS locale, pw AS password_hash, tenant AS tenant_id, role, signed_up AS created_at,
-		is_disabled AS disabled`
+		is_disabled AS disabled, pw_format AS password_hash_format, pw_salt AS password_salt, pw_params AS password_hash_params`
 	src, err := NewPostgres(url, PostgresOptions{
 		LookupQuery: `SELECT ` + cols + ` FROM ` + schema + `.accounts WHERE login = $1 OR lower(mail) = lower($1) LIMIT 2`,
 		ListQuery:   `SELECT ` + cols + ` FROM ` + schema + `.accounts ORDER BY account_id`,

@@ -55,10 +55,17 @@ func conformance(t *testing.T, src Store) {
 		require.NoError(t, err)
 		require.True(t, d.Disabled)
 	})
+	t.Run("hash format fields", func(t *testing.T) {
+		for _, want := range fixtureUsers(t) {
+			u, err := src.Lookup(ctx, want.Username)
+			require.NoError(t, err)
+			require.Equal(t, want.Stored(), u.Stored(), "%s: hash, format, salt and parameters as the file has them", want.Username)
+		}
+	})
 	t.Run("each", func(t *testing.T) {
 		seen := map[string]bool{}
 		require.NoError(t, src.Each(ctx, func(u User) error { seen[u.Username] = true; return nil }))
-		require.Len(t, seen, 8)
+		require.Len(t, seen, len(fixtureUsers(t)))
 		stop := errors.New("stop")
 		n := 0
 		require.ErrorIs(t, src.Each(ctx, func(User) error { n++; return stop }), stop)
@@ -244,4 +251,19 @@ func TestRecordHashFields(t *testing.T) {
 	_, err = record(map[string]any{"username": "kc", "password_hash_params": "SECRET-not-json"})
 	require.ErrorContains(t, err, "password_hash_params")
 	require.NotContains(t, err.Error(), "SECRET")
+}
+
+// The embedded fixture file has a user for every hash format, and each
+// user's hash resolves to a known format.
+func TestFixtureUsersCoverEveryFormat(t *testing.T) {
+	seen := map[string]bool{}
+	require.NoError(t, NewFile(fixtureFile).Each(context.Background(), func(u User) error {
+		f, err := lookupFormat(u.Stored())
+		require.NoError(t, err, u.Username)
+		seen[f.Name] = true
+		return nil
+	}))
+	for _, f := range Formats {
+		require.True(t, seen[f.Name], "fixtures/legacy-users.jsonl has no %s user", f.Name)
+	}
 }

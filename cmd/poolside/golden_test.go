@@ -37,6 +37,12 @@ var goldenEnv = map[string]string{
 	"POOLSIDE_TOKEN_SCOPES":   "tenant/{tenantId}",
 	"POOLSIDE_CLIENT_TENANTS": "7m2sv0c9rq1l6f4k8j3h5g2d1a=acme",
 	"POOLSIDE_CLIENT_SCOPES":  "7m2sv0c9rq1l6f4k8j3h5g2d1a=reports/read",
+	// UserMigration: the firebase/scrypt README's sample project, for the
+	// firebase-scrypt fixture user.
+	"POOLSIDE_FIREBASE_SIGNER_KEY":     "jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==",
+	"POOLSIDE_FIREBASE_SALT_SEPARATOR": "Bw==",
+	"POOLSIDE_FIREBASE_ROUNDS":         "8",
+	"POOLSIDE_FIREBASE_MEM_COST":       "14",
 }
 
 func mustAbs(p string) string {
