@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -294,4 +295,13 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The README's table lists every format of the registry.
+func TestREADMEListsEveryFormat(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	for _, f := range Formats {
+		require.Contains(t, string(readme), "| `"+f.Name+"` |", "README.md's hash table lacks %s", f.Name)
+	}
 }
