@@ -44,6 +44,7 @@ type Config struct {
 	SignUp    SignUpConfig
 	Tokens    TokensConfig
 	Messages  MessagesConfig
+	PreAuth   PreAuthConfig
 	API       APIConfig
 }
 
@@ -111,6 +112,7 @@ func FromEnv(env Env) (Config, error) {
 	c.SignUp.load(env, &ps)
 	c.Tokens.load(env, &ps)
 	c.Messages.load(env, &ps)
+	c.PreAuth.load(env, &ps)
 	c.API.load(env, &ps)
 	c.validate(&ps)
 	return c, ps.err()

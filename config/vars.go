@@ -74,9 +74,11 @@ var Vars = []Var{
 	{Name: "POOLSIDE_ROLE_CLAIM", ReadBy: tokens},
 	{Name: "POOLSIDE_TOKEN_SCOPES", ReadBy: tokens},
 	{Name: "POOLSIDE_CLAIMS_TO_SUPPRESS", ReadBy: tokens},
-	{Name: "POOLSIDE_CLIENT_TENANTS", ReadBy: tokens},
+	{Name: "POOLSIDE_CLIENT_TENANTS", ReadBy: []triggers.Trigger{triggers.PreTokenGeneration, triggers.PreAuthentication}},
 	{Name: "POOLSIDE_CLIENT_SCOPES", ReadBy: tokens},
 	{Name: "POOLSIDE_UNKNOWN_CLIENTS", ReadBy: tokens},
+
+	{Name: "POOLSIDE_PREAUTH_FAIL_CLOSED", ReadBy: []triggers.Trigger{triggers.PreAuthentication}},
 
 	{Name: "POOLSIDE_EMAIL_SENDING", ReadBy: messages},
 	{Name: "POOLSIDE_APP_URL", ReadBy: messages},

@@ -268,3 +268,21 @@ func NewPreTokenGenerationResponse(ev *PreTokenGenerationEvent) PreTokenGenerati
 func (r *Router) HandlePreTokenGeneration(fn func(context.Context, *PreTokenGenerationEvent) error) {
 	register(r, fn, Sources[PreTokenGeneration]...)
 }
+
+// ---- PreAuthentication ----
+
+// PreAuthenticationRequest is the request of PreAuthentication_Authentication.
+// UserNotFound is true when the pool hides user existence and no such user exists.
+type PreAuthenticationRequest struct {
+	UserAttributes Attributes `json:"userAttributes"`
+	ValidationData Attributes `json:"validationData"`
+	UserNotFound   bool       `json:"userNotFound"`
+}
+
+// PreAuthenticationEvent is a decoded PreAuthentication_Authentication event.
+type PreAuthenticationEvent = Event[PreAuthenticationRequest, EmptyResponse]
+
+// HandlePreAuthentication registers fn for PreAuthentication_Authentication.
+func (r *Router) HandlePreAuthentication(fn func(context.Context, *PreAuthenticationEvent) error) {
+	register(r, fn, Sources[PreAuthentication]...)
+}

@@ -45,7 +45,7 @@ func TestRouterErrors(t *testing.T) {
 		"not an object":         {payload: `[1,2]`, wantType: "InvalidEvent", wantMsg: "invalid trigger event"},
 		"null":                  {payload: `null`, wantType: "InvalidEvent", wantMsg: "want a JSON object"},
 		"no triggerSource":      {payload: `{"version":"1"}`, wantType: "UnknownTriggerSource", wantMsg: "triggerSource is missing"},
-		"unknown triggerSource": {payload: `{"triggerSource":"PreAuthentication_Authentication"}`, wantType: "UnknownTriggerSource", wantMsg: `"PreAuthentication_Authentication"`},
+		"unknown triggerSource": {payload: `{"triggerSource":"DefineAuthChallenge_Authentication"}`, wantType: "UnknownTriggerSource", wantMsg: `"DefineAuthChallenge_Authentication"`},
 		"known, no handler":     {payload: `{"triggerSource":"CustomMessage_SignUp"}`, wantType: "TriggerNotEnabled", wantMsg: "trigger CustomMessage is not enabled"},
 		"known, disabled":       {payload: `{"triggerSource":"PostAuthentication_Authentication"}`, enabled: []Trigger{PreSignUp}, wantType: "TriggerNotEnabled", wantMsg: "PostAuthentication"},
 		"bad request shape":     {payload: `{"triggerSource":"PostAuthentication_Authentication","request":{"userAttributes":{"a":{"b":1}}}}`, wantType: "InvalidEvent", wantMsg: `attribute "a"`},

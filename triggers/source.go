@@ -18,6 +18,7 @@ const (
 	PreTokenGeneration Trigger = "PreTokenGeneration"
 	CustomMessage      Trigger = "CustomMessage"
 	PostAuthentication Trigger = "PostAuthentication"
+	PreAuthentication  Trigger = "PreAuthentication"
 )
 
 // Every user-pool triggerSource the router knows.
@@ -48,6 +49,8 @@ const (
 	CustomMessageAuthentication      Source = "CustomMessage_Authentication"
 
 	PostAuthenticationAuthentication Source = "PostAuthentication_Authentication"
+
+	PreAuthenticationAuthentication Source = "PreAuthentication_Authentication"
 )
 
 // Sources lists every known triggerSource, grouped by trigger.
@@ -64,10 +67,12 @@ var Sources = map[Trigger][]Source{
 		CustomMessageUpdateUserAttribute, CustomMessageVerifyUserAttribute, CustomMessageAuthentication,
 	},
 	PostAuthentication: {PostAuthenticationAuthentication},
+	PreAuthentication:  {PreAuthenticationAuthentication},
 }
 
 // AllTriggers lists the triggers in the order Cognito runs them for a sign-up.
-var AllTriggers = []Trigger{PreSignUp, CustomMessage, PostConfirmation, UserMigration, PostAuthentication, PreTokenGeneration}
+var AllTriggers = []Trigger{PreSignUp, CustomMessage, PostConfirmation,
+	UserMigration, PreAuthentication, PostAuthentication, PreTokenGeneration}
 
 // Trigger returns the trigger a source belongs to, and false for an unknown source.
 func (s Source) Trigger() (Trigger, bool) {

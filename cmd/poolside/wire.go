@@ -59,6 +59,7 @@ func wire(cfg config.Config, log *slog.Logger) (*app, error) {
 		{triggers.PreTokenGeneration, wirePreTokenGeneration},
 		{triggers.CustomMessage, wireCustomMessage},
 		{triggers.PostAuthentication, wirePostAuthentication},
+		{triggers.PreAuthentication, wirePreAuthentication},
 	}
 	for _, s := range steps {
 		if !cfg.Enabled(s.t) {
