@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -367,7 +369,7 @@ func TestLoadMessageTemplatesOverride(t *testing.T) {
 			m, err := LoadMessageTemplates(override)
 			if len(tc.want) == 0 {
 				require.NoError(t, err)
-				require.Equal(t, []string{"en", "de", "es", "fr", "it", "pt"}, m.Locales())
+				require.Equal(t, templateFolders(t, "it"), m.Locales(), "the embedded locales and the override's")
 				require.Equal(t, "it", m.Match("it-CH"))
 				return
 			}
@@ -463,7 +465,7 @@ func TestCleanText(t *testing.T) {
 func TestEmbeddedTemplatesPassTheCheck(t *testing.T) {
 	m, err := LoadMessageTemplates(nil)
 	require.NoError(t, err)
-	require.Equal(t, []string{"en", "de", "es", "fr", "pt"}, m.Locales())
+	require.Equal(t, templateFolders(t), m.Locales())
 	d, err := defaultTemplates()
 	require.NoError(t, err)
 	require.Equal(t, m.Locales(), d.Locales())
@@ -563,4 +565,21 @@ func TestCustomMessageSMSLengthAfterPlaceholders(t *testing.T) {
 			require.NotContains(t, logs, "fallback")
 		})
 	}
+}
+
+// templateFolders lists the locale folders under templates/ as the repository
+// holds them, plus extra: DefaultLocale first, then the others in name order.
+func templateFolders(tb testing.TB, extra ...string) []string {
+	tb.Helper()
+	entries, err := os.ReadDir("templates")
+	require.NoError(tb, err)
+	others := extra
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != DefaultLocale {
+			others = append(others, e.Name())
+		}
+	}
+	require.Greater(tb, len(others), len(extra), "more than one locale is embedded")
+	slices.Sort(others)
+	return append([]string{DefaultLocale}, others...)
 }

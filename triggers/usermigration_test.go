@@ -246,7 +246,7 @@ func TestUserMigrationSourceDown(t *testing.T) {
 
 // BenchmarkUserMigrationTiming: an unknown user and a wrong password must
 // cost the same (ratio unknown/wrong within [0.9, 1.1]) at the default
-// dummy cost. Run with `make bench`; the ratio is reported as a metric.
+// dummy cost. `make bench` reports the ratio; `make timing-check` gates on its median.
 func BenchmarkUserMigrationTiming(b *testing.B) {
 	hash, err := migration.BcryptHash([]byte(migPassword), migration.DefaultDummyCost)
 	require.NoError(b, err)
@@ -267,12 +267,11 @@ func BenchmarkUserMigrationTiming(b *testing.B) {
 		_, _ = inv.Invoke(context.Background(), unknown)
 		tu += time.Since(start)
 	}
-	ratio := float64(tu) / float64(tw)
-	b.ReportMetric(ratio, "unknown/wrong")
+	// Reported, never asserted: the ratio is only meaningful on a quiet machine
+	// with one package at a time. `make timing-check` runs this benchmark
+	// repeatedly with -p 1 and gates on the median ratio.
+	b.ReportMetric(float64(tu)/float64(tw), "unknown/wrong")
 	b.ReportMetric(float64(tw.Milliseconds())/float64(b.N), "ms/wrong")
-	if ratio < 0.9 || ratio > 1.1 {
-		b.Errorf("unknown/wrong time ratio %.3f outside [0.9, 1.1]", ratio)
-	}
 }
 
 // fakeBreach is a hand-written migration.BreachChecker.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +22,40 @@ import (
 
 	"github.com/poolside-io/poolside/triggers"
 )
+
+// TestMain removes the binary poolsideBinary built, once for the whole run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	binDir    string
+	buildOnce = sync.OnceValues(func() (string, error) {
+		dir, err := os.MkdirTemp("", "poolside-test-bin-")
+		if err != nil {
+			return "", err
+		}
+		binDir = dir
+		bin := filepath.Join(dir, "poolside")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build: %w\n%s", err, out)
+		}
+		return bin, nil
+	})
+)
+
+// poolsideBinary builds cmd/poolside on first use and returns its path: one
+// build per test run, however many tests start the process.
+func poolsideBinary(tb testing.TB) string {
+	tb.Helper()
+	bin, err := buildOnce()
+	require.NoError(tb, err)
+	return bin
+}
 
 // invokeCLI runs `poolside invoke` in-process with stdin.
 func invokeCLI(t *testing.T, stdin string) (code int, stdout, stderr string) {
@@ -129,10 +165,7 @@ func TestServeProcess(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("signals")
 	}
-	bin := filepath.Join(t.TempDir(), "poolside")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := poolsideBinary(t)
 	port := freePort(t)
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:"+port)
 	cmd.Env = append(os.Environ(), "POOLSIDE_LEGACY_SOURCE="+goldenEnv["POOLSIDE_LEGACY_SOURCE"], "POOLSIDE_PROFILE_STORE=memory")
@@ -142,10 +175,12 @@ func TestServeProcess(t *testing.T) {
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	url := "http://127.0.0.1:" + port + "/2015-03-31/functions/poolside/invocations"
 	var resp *http.Response
+	var err error
+	// Generous bounds: they catch a hang, not a slow machine.
 	require.Eventually(t, func() bool {
 		resp, err = http.Post(url, "application/json", strings.NewReader(fixture(t, "PostAuthentication_Authentication")))
 		return err == nil
-	}, 10*time.Second, 50*time.Millisecond)
+	}, time.Minute, 50*time.Millisecond)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
@@ -154,7 +189,7 @@ func TestServeProcess(t *testing.T) {
 	select {
 	case err := <-done:
 		require.NoError(t, err, stderr.String())
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("serve did not stop on SIGTERM")
 	}
 	assert.Contains(t, stderr.String(), `"msg":"shutting down"`)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -35,6 +36,40 @@ func localEndpoint(t *testing.T) string {
 		t.Skip("POOLSIDE_DYNAMODB_ENDPOINT unset: run through make test")
 	}
 	return ep
+}
+
+// adminCreateUser creates a user in a pool the test made and returns its sub.
+// AdminCreateUser is not idempotent: on a loaded moto_server the SDK can retry
+// a create whose first attempt was applied but whose answer was lost, and the
+// retry reads UsernameExistsException. In a pool only this test writes to, that
+// user is the one the first attempt made: read it back instead of failing.
+func adminCreateUser(t *testing.T, idp *cip.Client, poolID, username string, attrs ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	in := &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: &username}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		in.UserAttributes = append(in.UserAttributes, ciptypes.AttributeType{Name: aws.String(attrs[i]), Value: aws.String(attrs[i+1])})
+	}
+	var got []ciptypes.AttributeType
+	created, err := idp.AdminCreateUser(ctx, in)
+	var exists *ciptypes.UsernameExistsException
+	switch {
+	case err == nil:
+		got = created.User.Attributes
+	case errors.As(err, &exists):
+		user, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &username})
+		require.NoError(t, err)
+		got = user.UserAttributes
+	default:
+		require.NoError(t, err)
+	}
+	for _, a := range got {
+		if aws.ToString(a.Name) == "sub" {
+			return aws.ToString(a.Value)
+		}
+	}
+	t.Fatalf("user %s has no sub", username)
+	return ""
 }
 
 // serveApp wires the suite from env and serves it like `poolside serve`.
@@ -114,16 +149,7 @@ func TestPostConfirmationReplayOnDynamoDB(t *testing.T) {
 	poolID := aws.ToString(pool.UserPool.Id)
 	_, err = idp.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("USER")})
 	require.NoError(t, err)
-	user, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("ana"),
-		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String("Ana.Lima@Example.com")}}})
-	require.NoError(t, err)
-	sub := ""
-	for _, a := range user.User.Attributes {
-		if aws.ToString(a.Name) == "sub" {
-			sub = aws.ToString(a.Value)
-		}
-	}
-	require.NotEmpty(t, sub)
+	sub := adminCreateUser(t, idp, poolID, "ana", "email", "Ana.Lima@Example.com")
 
 	var logs bytes.Buffer
 	url := serveApp(t, env, &logs)
