@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/poolside-io/poolside/triggers"
+	"github.com/poolside-io/poolside/messages"
 )
 
 // Email sending accounts of a user pool (POOLSIDE_EMAIL_SENDING).
@@ -36,13 +36,30 @@ type MessagesConfig struct {
 	EmailSending string
 	// Brand is the product name in subjects and bodies (POOLSIDE_BRAND_NAME).
 	Brand string
+	// Catalog is the embedded catalog with TemplatesDir's overrides, parsed
+	// and checked once by FromEnv and handed to the wiring. nil: the
+	// embedded catalog, parsed on first use (a short cold start).
+	Catalog *messages.Catalog
 }
 
 func (c *MessagesConfig) load(env Env, ps *problems) {
 	c.AppURL = strings.TrimSpace(env("POOLSIDE_APP_URL"))
 	c.TemplatesDir = env("POOLSIDE_TEMPLATES_DIR")
 	c.EmailSending = strings.ToUpper(or(env("POOLSIDE_EMAIL_SENDING"), EmailSendingCognitoDefault))
-	c.Brand = strings.TrimSpace(or(env("POOLSIDE_BRAND_NAME"), triggers.DefaultBrand))
+	c.Brand = strings.TrimSpace(or(env("POOLSIDE_BRAND_NAME"), messages.DefaultBrand))
+	if c.TemplatesDir != "" {
+		cat, err := LoadCatalog(c.TemplatesDir)
+		var mp messages.Problems
+		switch {
+		case errors.As(err, &mp):
+			for _, p := range mp {
+				ps.addf("POOLSIDE_TEMPLATES_DIR: %s", p)
+			}
+		case err != nil:
+			ps.addf("POOLSIDE_TEMPLATES_DIR: %v", err)
+		}
+		c.Catalog = cat
+	}
 }
 
 func (c MessagesConfig) validate(ps *problems) {
@@ -59,36 +76,35 @@ func (c MessagesConfig) validate(ps *problems) {
 	if n := utf8.RuneCountInString(c.Brand); n == 0 || n > 60 || strings.IndexFunc(c.Brand, notPrintable) >= 0 {
 		ps.addf("POOLSIDE_BRAND_NAME: %q must be 1 to 60 printable characters", c.Brand)
 	}
-	if c.TemplatesDir != "" {
-		if _, err := c.Templates(); err != nil {
-			var tp triggers.TemplateProblems
-			if !errors.As(err, &tp) {
-				ps.addf("POOLSIDE_TEMPLATES_DIR: %v", err)
-				return
-			}
-			for _, p := range tp {
-				ps.addf("POOLSIDE_TEMPLATES_DIR: %s", p)
-			}
-		}
-	}
 }
 
 // Email reports whether CustomMessage writes email fields (DEVELOPER).
 func (c MessagesConfig) Email() bool { return c.EmailSending == EmailSendingDeveloper }
 
-// Templates parses and checks the embedded templates with TemplatesDir's overrides.
-func (c MessagesConfig) Templates() (*triggers.MessageTemplates, error) {
-	if c.TemplatesDir == "" {
-		return triggers.LoadMessageTemplates(nil)
+// Messages returns the catalog the deployment reads: Catalog, else the
+// overrides of TemplatesDir (a struct built without FromEnv), else the
+// embedded catalog.
+func (c MessagesConfig) Messages() (*messages.Catalog, error) {
+	switch {
+	case c.Catalog != nil:
+		return c.Catalog, nil
+	case c.TemplatesDir != "":
+		return LoadCatalog(c.TemplatesDir)
 	}
-	st, err := os.Stat(c.TemplatesDir)
+	return messages.Default()
+}
+
+// LoadCatalog parses and checks the embedded catalog with the overrides in
+// dir (messages.Load); the error lists every problem.
+func LoadCatalog(dir string) (*messages.Catalog, error) {
+	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
 	}
 	if !st.IsDir() {
-		return nil, errors.New(c.TemplatesDir + " is not a directory")
+		return nil, errors.New(dir + " is not a directory")
 	}
-	return triggers.LoadMessageTemplates(os.DirFS(c.TemplatesDir))
+	return messages.Load(os.DirFS(dir))
 }
 
 // checkAppURL accepts an absolute https URL, or http on a loopback host.

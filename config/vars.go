@@ -35,7 +35,7 @@ var (
 		triggers.PreTokenGeneration, triggers.UserMigration}
 	signUp    = []triggers.Trigger{triggers.PreSignUp}
 	tokens    = []triggers.Trigger{triggers.PreTokenGeneration}
-	messages  = []triggers.Trigger{triggers.CustomMessage}
+	customMsg = []triggers.Trigger{triggers.CustomMessage}
 	migrating = []triggers.Trigger{triggers.UserMigration}
 )
 
@@ -80,10 +80,10 @@ var Vars = []Var{
 
 	{Name: "POOLSIDE_PREAUTH_FAIL_CLOSED", ReadBy: []triggers.Trigger{triggers.PreAuthentication}},
 
-	{Name: "POOLSIDE_EMAIL_SENDING", ReadBy: messages},
-	{Name: "POOLSIDE_APP_URL", ReadBy: messages},
-	{Name: "POOLSIDE_BRAND_NAME", ReadBy: messages},
-	{Name: "POOLSIDE_TEMPLATES_DIR", ReadBy: messages},
+	{Name: "POOLSIDE_EMAIL_SENDING", ReadBy: customMsg},
+	{Name: "POOLSIDE_APP_URL", ReadBy: customMsg},
+	{Name: "POOLSIDE_BRAND_NAME", ReadBy: customMsg},
+	{Name: "POOLSIDE_TEMPLATES_DIR"}, // refusals of every trigger, and CustomMessage
 
 	{Name: "POOLSIDE_MIGRATION_BCRYPT_COST", ReadBy: migrating},
 	{Name: "POOLSIDE_MIGRATION_EMAIL_IS_USERNAME", ReadBy: migrating},

@@ -1,55 +1,22 @@
 package triggers
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
-	"sync"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/language"
+	"github.com/poolside-io/poolside/messages"
 )
-
-// Cognito's limits on a CustomMessage response, in characters.
-const (
-	MinEmailLength   = 6
-	MaxEmailLength   = 20000
-	MinSubjectLength = 1
-	MaxSubjectLength = 140
-	MinSMSLength     = 6
-	MaxSMSLength     = 140
-)
-
-// What Cognito writes in place of the code placeholder, at its longest: a
-// verification or MFA code has 6 digits; AdminCreateUser's is a temporary
-// password, counted at 16 characters (Cognito's generated ones are shorter; an
-// administrator who types a longer one may exceed the SMS limit).
-const (
-	LongestCode              = 6
-	LongestTemporaryPassword = 16
-)
-
-// DefaultBrand is the product name of a handler with no Brand.
-const DefaultBrand = "poolside"
-
-// maxPlaceholder bounds a placeholder's length: the fallback SMS must fit 140
-// characters with both placeholders in it.
-const maxPlaceholder = 40
 
 // CustomMessageHandler writes the email and SMS Cognito sends for every
 // CustomMessage source: localized, branded, with Cognito's placeholders
-// passed through literally and every user attribute escaped.
+// passed through literally and every user attribute escaped. The templates,
+// their limits and fallbacks live in package messages.
 //
 // See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html.
 type CustomMessageHandler struct {
-	// Templates to render; nil uses the embedded ones, parsed on first use.
-	Templates *MessageTemplates
+	// Messages to render; nil uses the embedded catalog, parsed on first use.
+	Messages *messages.Catalog
 	// Brand is the product name the messages speak for.
 	Brand string
 	// AppURL is the confirmation page SignUp and ResendCode emails link to,
@@ -62,64 +29,26 @@ type CustomMessageHandler struct {
 	Email bool
 }
 
-// Placeholders are the request's strings Cognito replaces after the trigger
-// answers. They must reach Cognito byte for byte.
-type Placeholders struct {
-	Code     string // codeParameter, normally {####}
-	Username string // usernameParameter (AdminCreateUser), else empty
-	Link     string // linkParameter, normally {##Click Here##}, else empty
-}
-
-// MessageData is what a template sees. Every user-supplied field is cleaned
-// of control, format and bidi characters and shortened; the HTML templates
-// escape it further.
-type MessageData struct {
-	Brand  string
-	Locale string
-	// UserName is the user's Cognito user name (often a UUID).
-	UserName                    string
-	GivenName, FamilyName, Name string
-	Email                       string
-	// Code is the code placeholder: write {{.Code}} wherever the code goes.
-	Code string
-	// Username is the user-name placeholder when the request has one
-	// (AdminCreateUser), else the user name itself.
-	Username string
-	// Link is Cognito's link placeholder, empty when the request has none.
-	Link string
-	// ConfirmURL is AppURL with the code and user name as query parameters,
-	// empty when no AppURL is configured.
-	ConfirmURL string
-}
-
-// Message is a rendered custom message.
-type Message struct {
-	Subject, Email, SMS string
-}
-
-// Handle implements the CustomMessage trigger.
+// Handle implements the CustomMessage trigger: event → messages.Render → response.
 func (h *CustomMessageHandler) Handle(ctx context.Context, ev *CustomMessageEvent) error {
-	tpl := h.Templates
-	if tpl == nil {
-		var err error
-		if tpl, err = defaultTemplates(); err != nil {
-			return err
-		}
+	cat, err := catalog(h.Messages)
+	if err != nil {
+		return err
 	}
-	ph, reason := placeholdersOf(ev.Request)
+	r := ev.Request
+	ph, reason := messages.PlaceholdersOf(string(r.CodeParameter), string(r.UsernameParameter), string(r.LinkParameter))
 	if reason != "" {
 		// No message is better than one Cognito rejects: it sends its default.
 		LogAttrs(ctx, slog.String("message", "cognito-default"), slog.String("reason", reason))
 		return nil
 	}
-	attrs := ev.Request.UserAttributes
-	loc := tpl.Match(attrs.Get("locale"), ev.Request.ClientMetadata.Get("locale"))
-	data := MessageData{
+	loc := userLocale(cat, r.UserAttributes, r.ClientMetadata)
+	attrs := r.UserAttributes
+	msg, problems := cat.Render(MessageKind(ev.TriggerSource), loc, messages.Data{
 		Brand: h.Brand, UserName: ev.UserName,
 		GivenName: attrs.Get("given_name"), FamilyName: attrs.Get("family_name"), Name: attrs.Get("name"),
 		Email: attrs.Get("email"), ConfirmURL: h.AppURL,
-	}
-	msg, problems := tpl.render(ev.TriggerSource, loc, data, ph)
+	}, ph)
 	LogAttrs(ctx, slog.String("locale", loc), slog.Bool("email", h.Email))
 	if len(problems) > 0 {
 		LogAttrs(ctx, slog.Any("fallback", problems))
@@ -131,266 +60,23 @@ func (h *CustomMessageHandler) Handle(ctx context.Context, ev *CustomMessageEven
 	return nil
 }
 
-// defaultTemplates parses the embedded templates on first use, without the
-// render check LoadMessageTemplates runs: TestEmbeddedTemplatesPassTheCheck
-// runs it at build time, and a function's cold start stays short.
-var defaultTemplates = sync.OnceValues(func() (*MessageTemplates, error) {
-	m, ps, err := parseMessageTemplates(nil)
-	if err == nil && len(ps) > 0 {
-		err = ps
-	}
-	return m, err
-})
-
-// placeholdersOf reads the request's placeholders; reason says why there is
-// no usable code placeholder.
-func placeholdersOf(r CustomMessageRequest) (Placeholders, string) {
-	ph := Placeholders{Code: string(r.CodeParameter), Username: string(r.UsernameParameter), Link: string(r.LinkParameter)}
-	if ph.Code == "" {
-		return ph, "request has no codeParameter"
-	}
-	if !safePlaceholder(ph.Code) {
-		return ph, "codeParameter is not a plain placeholder"
-	}
-	if !safePlaceholder(ph.Username) {
-		ph.Username = ""
-	}
-	if !safePlaceholder(ph.Link) {
-		ph.Link = ""
-	}
-	return ph, ""
+// MessageKind is the message a CustomMessage source asks for:
+// CustomMessage_SignUp → messages.SignUp.
+func MessageKind(src Source) messages.Kind {
+	return messages.Kind(strings.TrimPrefix(string(src), "CustomMessage_"))
 }
 
-// safePlaceholder reports whether p can be written into HTML, a URL and a
-// subject unchanged: short, printable, nothing HTML or URL syntax would alter.
-func safePlaceholder(p string) bool {
-	if utf8.RuneCountInString(p) > maxPlaceholder {
-		return false
+// catalog is c, or the embedded catalog when c is nil.
+func catalog(c *messages.Catalog) (*messages.Catalog, error) {
+	if c != nil {
+		return c, nil
 	}
-	for _, r := range p {
-		if r < 0x20 || r == 0x7f || strings.ContainsRune(`<>&"'\%`, r) || unicode.In(r, unicode.Cc, unicode.Cf) {
-			return false
-		}
-	}
-	return true
+	return messages.Default()
 }
 
-// Match picks the template locale for the user: the locale attribute first,
-// then clientMetadata.locale, then DefaultLocale.
-func (m *MessageTemplates) Match(candidates ...string) string {
-	for _, c := range candidates {
-		c = strings.TrimSpace(strings.ReplaceAll(c, "_", "-"))
-		if c == "" {
-			continue
-		}
-		t, err := language.Parse(c)
-		if err != nil {
-			continue
-		}
-		if _, i, conf := m.matcher.Match(t); conf != language.No {
-			return m.locales[i]
-		}
-	}
-	return DefaultLocale
+// userLocale is the one place that picks the locale a user reads, for
+// messages and refusals alike: the user's locale attribute, then
+// clientMetadata.locale, then messages.DefaultLocale.
+func userLocale(cat *messages.Catalog, attrs, metadata Attributes) string {
+	return cat.Match(attrs.Get("locale"), metadata.Get("locale"))
 }
-
-// render renders src in loc. Placeholders travel through the templates as
-// random alphanumeric tokens, which neither HTML nor URL escaping alters, and
-// are swapped for the request's placeholders in the final text: {####} in an
-// href stays {####}, not %7B####%7D. A part that breaks Cognito's rules is
-// replaced by a minimal fallback; problems say which and why.
-func (m *MessageTemplates) render(src Source, loc string, d MessageData, ph Placeholders) (Message, []string) {
-	set, ok := m.sets[loc]
-	if !ok {
-		loc, set = DefaultLocale, m.sets[DefaultLocale]
-	}
-	tok := newTokens()
-	d.Locale = loc
-	if d.Brand = cleanText(d.Brand, 60); d.Brand == "" {
-		d.Brand = DefaultBrand
-	}
-	userName := d.UserName // what Cognito writes in place of the user-name placeholder
-	d.UserName = cleanText(d.UserName, 128)
-	d.GivenName, d.FamilyName, d.Name = cleanText(d.GivenName, 64), cleanText(d.FamilyName, 64), cleanText(d.Name, 128)
-	d.Email = cleanText(d.Email, 254)
-	d.Code = tok.code
-	d.Username = d.UserName
-	if ph.Username != "" {
-		d.Username = tok.username
-	}
-	if ph.Link != "" {
-		d.Link = tok.link
-	}
-	if d.ConfirmURL != "" {
-		d.ConfirmURL = confirmURL(d.ConfirmURL, tok.code, d.UserName)
-	}
-	swap := func(s string) string {
-		s = strings.ReplaceAll(s, tok.code, ph.Code)
-		s = strings.ReplaceAll(s, tok.username, ph.Username)
-		return strings.ReplaceAll(s, tok.link, ph.Link)
-	}
-	text := d
-	for _, f := range []*string{&text.Brand, &text.UserName, &text.GivenName, &text.FamilyName, &text.Name, &text.Email} {
-		*f = inertText(*f)
-	}
-	text.Username = inertText(d.Username)
-
-	name := templateName(src)
-	var problems []string
-	var msg Message
-	var b bytes.Buffer
-
-	b.Reset()
-	err := set.email.ExecuteTemplate(&b, name, d)
-	msg.Email = strings.TrimSpace(swap(b.String()))
-	if p := checkMessage("email", err, msg.Email, MinEmailLength, MaxEmailLength, src, ph); p != "" {
-		problems = append(problems, name+" "+p)
-		msg.Email = fallbackEmail(src, ph)
-	}
-
-	b.Reset()
-	err = set.subject.ExecuteTemplate(&b, name, text)
-	msg.Subject = strings.TrimSpace(swap(b.String()))
-	if p := checkSubject(err, msg.Subject); p != "" {
-		problems = append(problems, name+" "+p)
-		msg.Subject = fallbackSubject(src)
-	}
-
-	b.Reset()
-	err = set.sms.ExecuteTemplate(&b, name, text)
-	msg.SMS = strings.TrimSpace(swap(b.String()))
-	p := checkMessage("sms", err, msg.SMS, MinSMSLength, MaxSMSLength, src, ph)
-	if n := sentSMSLength(msg.SMS, src, ph, userName); p == "" && n > MaxSMSLength {
-		p = fmt.Sprintf("sms: %d characters once Cognito fills in the code and user name, want at most %d", n, MaxSMSLength)
-	}
-	if p != "" {
-		problems = append(problems, name+" "+p)
-		msg.SMS = fallbackSMS(src, ph)
-	}
-	return msg, problems
-}
-
-// checkMessage reports what Cognito would reject in an email or SMS body.
-func checkMessage(part string, err error, s string, min, max int, src Source, ph Placeholders) string {
-	if err != nil {
-		return fmt.Sprintf("%s: %v", part, err)
-	}
-	if n := utf8.RuneCountInString(s); n < min || n > max {
-		return fmt.Sprintf("%s: %d characters, want %d to %d", part, n, min, max)
-	}
-	if !strings.Contains(s, ph.Code) {
-		return fmt.Sprintf("%s: no code placeholder {{.Code}}", part)
-	}
-	if src == CustomMessageAdminCreateUser && ph.Username != "" && !strings.Contains(s, ph.Username) {
-		return fmt.Sprintf("%s: no user-name placeholder {{.Username}}", part)
-	}
-	return ""
-}
-
-// sentSMSLength is the length of the SMS Cognito sends: the placeholders
-// replaced by the event's user name and the longest code of src.
-func sentSMSLength(s string, src Source, ph Placeholders, userName string) int {
-	code := LongestCode
-	if src == CustomMessageAdminCreateUser {
-		code = LongestTemporaryPassword
-	}
-	pairs := []string{ph.Code, strings.Repeat("0", code)}
-	if ph.Username != "" {
-		pairs = append(pairs, ph.Username, userName)
-	}
-	return utf8.RuneCountInString(strings.NewReplacer(pairs...).Replace(s))
-}
-
-func checkSubject(err error, s string) string {
-	if err != nil {
-		return fmt.Sprintf("subject: %v", err)
-	}
-	if strings.ContainsAny(s, "\r\n") {
-		return "subject: contains a line break"
-	}
-	if n := utf8.RuneCountInString(s); n < MinSubjectLength || n > MaxSubjectLength {
-		return fmt.Sprintf("subject: %d characters, want %d to %d", n, MinSubjectLength, MaxSubjectLength)
-	}
-	return ""
-}
-
-// The fallbacks: minimal, in English, with no user data, always valid.
-func fallbackSubject(src Source) string {
-	if src == CustomMessageAdminCreateUser {
-		return "Your new account"
-	}
-	return "Your verification code"
-}
-
-func fallbackEmail(src Source, ph Placeholders) string {
-	if src == CustomMessageAdminCreateUser && ph.Username != "" {
-		return "<p>User name: " + ph.Username + "<br>Temporary password: " + ph.Code + "</p>"
-	}
-	return "<p>Your code: " + ph.Code + "</p>"
-}
-
-func fallbackSMS(src Source, ph Placeholders) string {
-	if src == CustomMessageAdminCreateUser && ph.Username != "" {
-		return "User name: " + ph.Username + " Temporary password: " + ph.Code
-	}
-	return "Your code: " + ph.Code
-}
-
-// confirmURL adds the code token and the user name to base's query.
-func confirmURL(base, code, userName string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
-	q := u.Query()
-	q.Set("code", code)
-	q.Set("username", userName)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// tokens stand in for the placeholders while templates run.
-type tokens struct{ code, username, link string }
-
-func newTokens() tokens {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	n := hex.EncodeToString(b[:])
-	return tokens{code: "pz" + n + "c", username: "pz" + n + "u", link: "pz" + n + "l"}
-}
-
-// cleanText makes a user-supplied value safe to place in any message: no
-// control, format or bidi characters, whitespace runs collapsed to one space,
-// at most max characters.
-func cleanText(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	space := false
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			continue
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Bidi_Control):
-			continue
-		}
-		if n >= max {
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-			n++
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// inertText keeps markup out of subjects and SMS, which are not escaped.
-func inertText(s string) string { return angles.Replace(s) }
-
-var angles = strings.NewReplacer("<", "‹", ">", "›")

@@ -5,22 +5,31 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/poolside-io/poolside/messages"
 )
 
-// Refusal is a decision the end user may read: Cognito shows Message on the
-// sign-up or sign-in page ("PreSignUp failed with error <Message>."). Reason
-// is for the log only and never reaches the caller; it must not hold a
-// password, a code or a token.
+// Refusal is a decision the end user reads: Code picks the text, which the
+// router looks up in the user's locale (package messages) and Cognito shows
+// on the sign-up or sign-in page ("PreSignUp failed with error <text>.").
+// Field is the attribute the refusal concerns, if any. Reason is for the log
+// only and never reaches the caller; it must not hold a password, a code or a
+// token.
 type Refusal struct {
-	Message string
-	Reason  string
+	Code   messages.Code
+	Field  string
+	Reason string
 }
 
-func (r *Refusal) Error() string { return r.Message }
+func (r *Refusal) Error() string {
+	if r.Field != "" {
+		return fmt.Sprintf("refused (%s %s): %s", r.Code, r.Field, r.Reason)
+	}
+	return fmt.Sprintf("refused (%s): %s", r.Code, r.Reason)
+}
 
-// Refuse returns a user-safe refusal with a reason for the log.
-func Refuse(message, reason string) error { return &Refusal{Message: message, Reason: reason} }
+// Refuse returns a refusal the user reads in their language, with a reason for the log.
+func Refuse(code messages.Code, reason string) error { return &Refusal{Code: code, Reason: reason} }
 
 // InvalidEventError reports an event that is not a Cognito trigger event.
 type InvalidEventError struct{ Err error }
@@ -49,10 +58,6 @@ func (e *NotEnabledError) Error() string {
 	return fmt.Sprintf("trigger %s is not enabled in this deployment (triggerSource %s)", e.Trigger, e.Source)
 }
 
-// genericMessage is what the user reads when something unexpected failed; the
-// reference ties it to the log line that holds the details.
-const genericMessage = "Something went wrong on our side. Please try again in a moment. (ref %s)"
-
 // Lambda errorType values poolside answers with.
 const (
 	errTypeRefused      = "Refused"
@@ -63,9 +68,10 @@ const (
 )
 
 // publicError maps any handler error to what the caller may see: its text and
-// Lambda errorType. Everything not known to be safe becomes the generic message
-// with a correlation reference.
-func publicError(err error) (message, errType, ref string) {
+// Lambda errorType. A refusal reads as its code's text in the user's locale;
+// everything not known to be safe becomes messages.CodeInternal's text with a
+// correlation reference. text looks a code up in the user's locale.
+func publicError(err error, text func(messages.Code, messages.Args) string) (message, errType, ref string) {
 	var (
 		refusal *Refusal
 		invalid *InvalidEventError
@@ -75,8 +81,8 @@ func publicError(err error) (message, errType, ref string) {
 	switch {
 	case errors.As(err, &refusal):
 		// Cognito appends "." to the text ("… failed with error <text>."):
-		// a message ending in one would read "..".
-		return strings.TrimSuffix(strings.TrimSpace(refusal.Message), "."), errTypeRefused, ""
+		// the catalog's texts end without one.
+		return text(refusal.Code, messages.Args{Field: refusal.Field}), errTypeRefused, ""
 	case errors.As(err, &invalid):
 		return invalid.Error(), errTypeInvalidEvent, ""
 	case errors.As(err, &unknown):
@@ -85,7 +91,7 @@ func publicError(err error) (message, errType, ref string) {
 		return off.Error(), errTypeNotEnabled, ""
 	}
 	ref = newRef()
-	return fmt.Sprintf(genericMessage, ref), errTypeInternal, ref
+	return text(messages.CodeInternal, messages.Args{Ref: ref}), errTypeInternal, ref
 }
 
 func newRef() string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore"
 )
 
@@ -53,7 +54,7 @@ type PostConfirmationHandler struct {
 func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmationEvent) error {
 	p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
 	if p.ID == "" {
-		return Refuse("We could not finish setting up your account. Please try again.", "event has no sub and no userName")
+		return Refuse(messages.CodeSetupFailed, "event has no sub and no userName")
 	}
 	switch ev.TriggerSource {
 	case PostConfirmationConfirmForgotPassword:
@@ -94,7 +95,7 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 // profileError turns a store error into what the user may read.
 func profileError(err error) error {
 	if errors.Is(err, profilestore.ErrExists) {
-		return Refuse("An account with this email address already exists. Please sign in with it instead.",
+		return Refuse(messages.CodeEmailTaken,
 			"profile email or handle held by another user: "+err.Error())
 	}
 	return fmt.Errorf("profile: %w", err)

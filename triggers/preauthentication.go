@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore"
 )
 
@@ -24,9 +25,6 @@ type profileGetter interface {
 // DefaultPreAuthBudget bounds PreAuthentication's one store read: it runs on
 // every sign-in, before the password check.
 const DefaultPreAuthBudget = time.Second
-
-// msgWrongClient is what a user of another tenant reads at a tenant-bound client.
-const msgWrongClient = "This account cannot sign in here."
 
 // PreAuthenticationHandler answers PreAuthentication_Authentication with one
 // store read. A user with no profile yet (admin-created, federated, migrated:
@@ -76,11 +74,11 @@ func (h *PreAuthenticationHandler) Handle(ctx context.Context, ev *PreAuthentica
 	}
 	LogAttrs(ctx, slog.String("profileId", prof.ID))
 	if !prof.Status.Active() {
-		return Refuse(msgInactive, fmt.Sprintf("profile %s is %s", prof.ID, prof.Status))
+		return Refuse(messages.CodeAccountInactive, fmt.Sprintf("profile %s is %s", prof.ID, prof.Status))
 	}
 	client := ev.CallerContext.ClientID
 	if tenant, bound := h.ClientTenants[client]; bound && prof.TenantID != tenant {
-		return Refuse(msgWrongClient, fmt.Sprintf("profile %s of tenant %q at client %s of tenant %q", prof.ID, prof.TenantID, client, tenant))
+		return Refuse(messages.CodeWrongClient, fmt.Sprintf("profile %s of tenant %q at client %s of tenant %q", prof.ID, prof.TenantID, client, tenant))
 	}
 	return nil
 }

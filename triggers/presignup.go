@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers/signup"
 )
 
@@ -84,7 +85,7 @@ func (h *PreSignUpHandler) Handle(ctx context.Context, ev *PreSignUpEvent) error
 	case PreSignUpAdminCreateUser:
 		// Cognito ignores the auto flags here; an administrator is trusted.
 		if v := signup.CheckStructure(attrs); v != nil {
-			return refuseSignUp(v, ev)
+			return refuseSignUp(v)
 		}
 		LogAttrs(ctx, slog.String("decision", "allow"))
 		return nil
@@ -92,7 +93,7 @@ func (h *PreSignUpHandler) Handle(ctx context.Context, ev *PreSignUpEvent) error
 		return h.external(ctx, ev)
 	}
 	if v := h.Policy.Check(attrs); v != nil {
-		return refuseSignUp(v, ev)
+		return refuseSignUp(v)
 	}
 	if h.UniqueEmail && attrs.Get("email") != "" {
 		holder, err := h.emailHolder(ctx, ev.UserPoolID, attrs.Get("email"), false)
@@ -100,8 +101,8 @@ func (h *PreSignUpHandler) Handle(ctx context.Context, ev *PreSignUpEvent) error
 			return fmt.Errorf("duplicate-email check: %w", err)
 		}
 		if holder != nil {
-			return refuseSignUp(&signup.Violation{Code: signup.CodeEmailTaken, Field: "email",
-				Reason: "email held by user " + aws.ToString(holder.Username)}, ev)
+			return refuseSignUp(&signup.Violation{Code: messages.CodeEmailTaken, Field: "email",
+				Reason: "email held by user " + aws.ToString(holder.Username)})
 		}
 	}
 	if e, err := signup.ParseEmail(attrs.Get("email")); err == nil {
@@ -245,9 +246,8 @@ func countIdentities(as []types.AttributeType) int {
 	return len(ids)
 }
 
-// refuseSignUp turns a policy violation into the refusal the user reads, in
-// their language, and the reason the log keeps.
-func refuseSignUp(v *signup.Violation, ev *PreSignUpEvent) error {
-	lang := signup.Language(ev.Request.UserAttributes.Get("locale"), ev.Request.ClientMetadata.Get("locale"))
-	return Refuse(signup.Message(v.Code, v.Field, lang), v.Error())
+// refuseSignUp turns a policy violation into the refusal the user reads (in
+// their language, at the router) and the reason the log keeps.
+func refuseSignUp(v *signup.Violation) error {
+	return &Refusal{Code: v.Code, Field: v.Field, Reason: v.Error()}
 }

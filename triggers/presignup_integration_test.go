@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers/signup"
 )
 
@@ -111,13 +112,13 @@ func TestPreSignUpAgainstCognito(t *testing.T) {
 			if email == `x"@example.com` {
 				var refusal *Refusal
 				require.ErrorAs(t, err, &refusal)
-				require.Contains(t, refusal.Reason, string(signup.CodeInvalidEmail))
+				require.Contains(t, refusal.Reason, messages.CodeInvalidEmail.String())
 				return
 			}
 			if taken {
 				var refusal *Refusal
 				require.ErrorAs(t, err, &refusal)
-				require.Contains(t, refusal.Reason, string(signup.CodeEmailTaken))
+				require.Contains(t, refusal.Reason, messages.CodeEmailTaken.String())
 				return
 			}
 			require.NoError(t, err)

@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/text/language"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers/signup"
 )
 
@@ -88,26 +88,26 @@ func TestPreSignUpSignUp(t *testing.T) {
 		unique  bool
 		list    func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
 		want    PreSignUpResponse
-		refusal string // the user's message; "" = allowed
-		err     bool   // a non-refusal error
+		refusal messages.Code // "" = allowed
+		err     bool          // a non-refusal error
 		filters []string
 	}{
 		"allowed, not trusted":                 {attrs: ana},
 		"trusted subdomain":                    {attrs: with("email", "ana@eng.trusted.example"), want: PreSignUpResponse{AutoConfirmUser: true, AutoVerifyEmail: true}},
 		"trusted with phone":                   {attrs: with("email", "ana@trusted.example", "phone_number", "+5511999999999"), want: PreSignUpResponse{AutoConfirmUser: true, AutoVerifyEmail: true, AutoVerifyPhone: true}},
 		"trusted lookalike":                    {attrs: with("email", "ana@nottrusted.example")},
-		"disposable, English":                  {attrs: with("email", "a@mailinator.com"), refusal: signup.Message(signup.CodeDisposableEmail, "", signupLang("en"))},
-		"disposable, pt attribute":             {attrs: with("email", "a@mailinator.com", "locale", "pt-BR"), refusal: "Endereços de e-mail temporários não são aceitos. Use um endereço permanente."},
-		"metadata locale es":                   {attrs: with("given_name", "<b>"), meta: Attributes{"locale": "es"}, refusal: "Introduce el campo nombre solo con letras (se permiten espacios, guiones y apóstrofos)."},
-		"attribute beats metadata":             {attrs: with("given_name", "", "locale", "de"), meta: Attributes{"locale": "es"}, refusal: "Bitte gib dein Feld „Vorname“ an."},
+		"disposable, English":                  {attrs: with("email", "a@mailinator.com"), refusal: messages.CodeDisposableEmail},
+		"disposable, pt attribute":             {attrs: with("email", "a@mailinator.com", "locale", "pt-BR"), refusal: messages.CodeDisposableEmail},
+		"metadata locale es":                   {attrs: with("given_name", "<b>"), meta: Attributes{"locale": "es"}, refusal: messages.CodeInvalidName},
+		"attribute beats metadata":             {attrs: with("given_name", "", "locale", "de"), meta: Attributes{"locale": "es"}, refusal: messages.CodeMissingAttribute},
 		"unique: free":                         {attrs: ana, unique: true, filters: []string{`email = "Ana@Example.com"`, `email = "ana@example.com"`}},
-		"unique: taken":                        {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeConfirmed, "email", "Ana@Example.com")), refusal: signup.Message(signup.CodeEmailTaken, "", signupLang("en")), filters: []string{`email = "Ana@Example.com"`}},
-		"unique: admin-created holds it":       {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeForceChangePassword)), refusal: signup.Message(signup.CodeEmailTaken, "", signupLang("en"))},
+		"unique: taken":                        {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeConfirmed, "email", "Ana@Example.com")), refusal: messages.CodeEmailTaken, filters: []string{`email = "Ana@Example.com"`}},
+		"unique: admin-created holds it":       {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeForceChangePassword)), refusal: messages.CodeEmailTaken},
 		"unique: unconfirmed squatter ignored": {attrs: ana, unique: true, list: users(user("squat", types.UserStatusTypeUnconfirmed))},
 		"unique: Cognito down": {attrs: ana, unique: true, list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
 			return nil, errors.New("throttled")
 		}, err: true},
-		"unique: no trusted bypass": {attrs: with("email", "ana@trusted.example"), unique: true, list: users(user("x", types.UserStatusTypeConfirmed)), refusal: signup.Message(signup.CodeEmailTaken, "", signupLang("en"))},
+		"unique: no trusted bypass": {attrs: with("email", "ana@trusted.example"), unique: true, list: users(user("x", types.UserStatusTypeConfirmed)), refusal: messages.CodeEmailTaken},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -123,9 +123,9 @@ func TestPreSignUpSignUp(t *testing.T) {
 			err := h.Handle(context.Background(), ev)
 			var refusal *Refusal
 			switch {
-			case c.refusal != "":
+			case c.refusal != (messages.Code{}):
 				require.ErrorAs(t, err, &refusal)
-				require.Equal(t, c.refusal, refusal.Message)
+				require.Equal(t, c.refusal, refusal.Code)
 				require.NotEmpty(t, refusal.Reason)
 			case c.err:
 				require.Error(t, err)
@@ -143,8 +143,6 @@ func TestPreSignUpSignUp(t *testing.T) {
 		})
 	}
 }
-
-func signupLang(s string) language.Tag { return signup.Language(s) }
 
 // A trusted domain auto-confirms; it verifies the email only when the
 // deployment opted in: nobody proved the address belongs to who typed it.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore"
 )
 
@@ -126,14 +127,6 @@ type PreTokenGenerationHandler struct {
 	Cognito profileCognito
 }
 
-// Messages the end user (or machine client) reads.
-const (
-	msgInactive      = "This account is not active. Please contact support."
-	msgNoProfile     = "We could not sign you in. Please try again."
-	msgUnknownClient = "This client is not allowed to request tokens."
-	msgNeedsV3       = "Client-credentials tokens need the V3_0 pre token generation event."
-)
-
 // Handle implements the PreTokenGeneration trigger.
 func (h *PreTokenGenerationHandler) Handle(ctx context.Context, ev *PreTokenGenerationEvent) error {
 	version := ev.Version.TokenVersion()
@@ -146,7 +139,7 @@ func (h *PreTokenGenerationHandler) Handle(ctx context.Context, ev *PreTokenGene
 		return err
 	}
 	if !prof.Status.Active() {
-		return Refuse(msgInactive, fmt.Sprintf("profile %s is %s", prof.ID, prof.Status))
+		return Refuse(messages.CodeAccountInactive, fmt.Sprintf("profile %s is %s", prof.ID, prof.Status))
 	}
 	LogAttrs(ctx, slog.String("profileId", prof.ID), slog.String("tenantId", prof.TenantID))
 
@@ -173,7 +166,7 @@ func (h *PreTokenGenerationHandler) Handle(ctx context.Context, ev *PreTokenGene
 func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGenerationEvent) (profilestore.Profile, error) {
 	id := ProfileID(ev.Header, ev.Request.UserAttributes)
 	if id == "" {
-		return profilestore.Profile{}, Refuse(msgNoProfile, "event has no sub and no userName")
+		return profilestore.Profile{}, Refuse(messages.CodeSignInFailed, "event has no sub and no userName")
 	}
 	prof, err := h.Store.Get(ctx, id)
 	if errors.Is(err, profilestore.ErrNotFound) {
@@ -228,7 +221,7 @@ func (h *PreTokenGenerationHandler) clientCredentials(ctx context.Context, ev *P
 	if version != 3 {
 		// Cognito sends client-credentials events only in V3_0; a V1_0 answer
 		// could not reach the access token at all.
-		return Refuse(msgNeedsV3, fmt.Sprintf("client-credentials event in version %q", ev.Version))
+		return Refuse(messages.CodeNeedsV3, fmt.Sprintf("client-credentials event in version %q", ev.Version))
 	}
 	grant, ok := h.Tokens.Clients[client]
 	if !ok {
@@ -236,7 +229,7 @@ func (h *PreTokenGenerationHandler) clientCredentials(ctx context.Context, ev *P
 			LogAttrs(ctx, slog.String("client", "unknown, token unchanged"))
 			return nil
 		}
-		return Refuse(msgUnknownClient, "client "+client+" has no tenant (POOLSIDE_CLIENT_TENANTS)")
+		return Refuse(messages.CodeUnknownClient, "client "+client+" has no tenant (POOLSIDE_CLIENT_TENANTS)")
 	}
 	LogAttrs(ctx, slog.String("tenantId", grant.Tenant))
 	scopes := append(h.Tokens.expand(h.Tokens.Scopes, grant.Tenant, ""), grant.Scopes...)

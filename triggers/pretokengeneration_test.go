@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore"
 )
 
@@ -158,8 +159,8 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 		updates  int
 		guards   []profilestore.EmailGuard
 		tenant   string
-		refusal  string // user-facing message, when refused
-		internal bool   // a non-refusal error
+		refusal  messages.Code // when refused
+		internal bool          // a non-refusal error
 		// unverified: the event's email_verified is verifiedAs (absent when "")
 		unverified bool
 		verifiedAs string
@@ -182,7 +183,7 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 				p.Status = profilestore.StatusSuspended
 				return p, nil
 			},
-			refusal: msgInactive,
+			refusal: messages.CodeAccountInactive,
 		},
 		"disabled": {
 			get: func(string) (profilestore.Profile, error) {
@@ -190,7 +191,7 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 				p.Status = profilestore.StatusDisabled
 				return p, nil
 			},
-			refusal: msgInactive,
+			refusal: messages.CodeAccountInactive,
 		},
 		"store down": {
 			get:      func(string) (profilestore.Profile, error) { return profilestore.Profile{}, storeDown },
@@ -261,9 +262,9 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 			}
 			var refusal *Refusal
 			switch {
-			case tc.refusal != "":
+			case tc.refusal != (messages.Code{}):
 				require.ErrorAs(t, err, &refusal)
-				assert.Equal(t, tc.refusal, refusal.Message)
+				assert.Equal(t, tc.refusal, refusal.Code)
 				assert.Nil(t, ev.Response.ClaimsOverrideDetails, "no tokens")
 			case tc.internal:
 				require.ErrorIs(t, err, storeDown)
@@ -378,15 +379,15 @@ func TestPreTokenGenerationClientCredentials(t *testing.T) {
 		version, client string
 		allowUnknown    bool
 		want            string // response JSON
-		refusal         string
+		refusal         messages.Code
 	}{
 		"known client": {version: "3", client: "m2m",
 			want: `{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"claimsToAddOrOverride":{"tenantId":"globex"},"claimsToSuppress":["email"],"scopesToAdd":["tenant/globex","reports/read"]}}}`},
-		"unknown client refused": {version: "3", client: "stranger", refusal: msgUnknownClient},
+		"unknown client refused": {version: "3", client: "stranger", refusal: messages.CodeUnknownClient},
 		"unknown client allowed": {version: "3", client: "stranger", allowUnknown: true, want: `{}`},
-		"V1_0 event refused":     {version: "1", client: "m2m", refusal: msgNeedsV3},
-		"V2_0 event refused":     {version: "2", client: "m2m", refusal: msgNeedsV3},
-		"V1_0 even when unknown": {version: "1", client: "stranger", allowUnknown: true, refusal: msgNeedsV3},
+		"V1_0 event refused":     {version: "1", client: "m2m", refusal: messages.CodeNeedsV3},
+		"V2_0 event refused":     {version: "2", client: "m2m", refusal: messages.CodeNeedsV3},
+		"V1_0 even when unknown": {version: "1", client: "stranger", allowUnknown: true, refusal: messages.CodeNeedsV3},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -397,10 +398,10 @@ func TestPreTokenGenerationClientCredentials(t *testing.T) {
 			ev := &PreTokenGenerationEvent{Header: Header{Version: Version(tc.version), TriggerSource: TokenGenerationClientCredentials,
 				CallerContext: CallerContext{ClientID: tc.client}}, Request: PreTokenGenerationRequest{Scopes: StringList{"orders/read"}}}
 			err := h.Handle(context.Background(), ev)
-			if tc.refusal != "" {
+			if tc.refusal != (messages.Code{}) {
 				var refusal *Refusal
 				require.ErrorAs(t, err, &refusal)
-				assert.Equal(t, tc.refusal, refusal.Message)
+				assert.Equal(t, tc.refusal, refusal.Code)
 				return
 			}
 			require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore"
 )
 
@@ -157,7 +158,7 @@ type profileMaker interface {
 func ensureProfile(ctx context.Context, store profileMaker, cognito profileCognito, policy ProfilePolicy,
 	h Header, attrs Attributes, p profilestore.Profile) (profilestore.Profile, bool, error) {
 	if p.ID == "" {
-		return p, false, Refuse(msgNoProfile, "event has no sub and no userName")
+		return p, false, Refuse(messages.CodeSignInFailed, "event has no sub and no userName")
 	}
 	if prof, err := store.Get(ctx, p.ID); err == nil || !errors.Is(err, profilestore.ErrNotFound) {
 		return prof, false, err

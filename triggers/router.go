@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambda/messages"
+	lambdamessages "github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/poolside-io/poolside/messages"
 )
 
 // DefaultBudget is the longest an invocation may run: Cognito waits 5 s, and a
@@ -26,6 +28,7 @@ const DefaultBudget = 4500 * time.Millisecond
 // response filled in. It implements lambda.Handler.
 type Router struct {
 	log      *slog.Logger
+	messages *messages.Catalog // nil: the embedded catalog
 	budget   time.Duration
 	enabled  map[Trigger]bool // nil: every registered trigger
 	handlers map[Source]handlerFunc
@@ -41,6 +44,10 @@ type Option func(*Router)
 
 // WithLogger sets the logger for the per-invocation line (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(r *Router) { r.log = l } }
+
+// WithMessages sets the catalog refusals are read from (default: the
+// embedded one, parsed on the first refusal).
+func WithMessages(c *messages.Catalog) Option { return func(r *Router) { r.messages = c } }
 
 // WithBudget caps each invocation's run time (default DefaultBudget). The
 // Lambda deadline, when earlier, wins.
@@ -90,25 +97,15 @@ func register[Req, Resp any](r *Router, fn func(context.Context, *Event[Req, Res
 	}
 }
 
-// Enabled reports whether the router answers events of trigger t.
-func (r *Router) Enabled(t Trigger) bool {
-	if r.enabled != nil && !r.enabled[t] {
-		return false
-	}
-	for _, s := range Sources[t] {
-		if _, ok := r.handlers[s]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 // Invoke handles one raw event. Errors are returned as
-// messages.InvokeResponse_Error so Lambda reports a deliberate errorType and a
+// lambdamessages.InvokeResponse_Error so Lambda reports a deliberate errorType and a
 // message that is safe to show the end user.
 func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err error) {
 	start := time.Now()
-	var h Header
+	var (
+		h       Header
+		request json.RawMessage // for the locale of a refusal
+	)
 	rec := &record{}
 	ctx = context.WithValue(ctx, recordKey{}, rec)
 	defer func() {
@@ -116,7 +113,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err er
 			rec.add(slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 			out, err = nil, fmt.Errorf("panic: %v", p)
 		}
-		err = r.finish(ctx, h, start, rec, err)
+		err = r.finish(ctx, h, request, start, rec, err)
 	}()
 
 	ctx, cancel := r.withBudget(ctx, start)
@@ -140,7 +137,8 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err er
 	if !ok || (r.enabled != nil && !r.enabled[trigger]) {
 		return nil, &NotEnabledError{Source: h.TriggerSource, Trigger: trigger}
 	}
-	resp, err := fn(ctx, h, raw["request"])
+	request = raw["request"]
+	resp, err := fn(ctx, h, request)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +163,7 @@ func (r *Router) withBudget(ctx context.Context, start time.Time) (context.Conte
 }
 
 // finish writes the invocation's log line and turns err into Lambda's error shape.
-func (r *Router) finish(ctx context.Context, h Header, start time.Time, rec *record, err error) error {
+func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, start time.Time, rec *record, err error) error {
 	attrs := []slog.Attr{
 		slog.String("requestId", requestID(ctx)),
 		slog.String("triggerSource", string(h.TriggerSource)),
@@ -175,8 +173,8 @@ func (r *Router) finish(ctx context.Context, h Header, start time.Time, rec *rec
 	outcome := "ok"
 	var result error
 	if err != nil {
-		msg, typ, ref := publicError(err)
-		result = messages.InvokeResponse_Error{Message: msg, Type: typ}
+		msg, typ, ref := publicError(err, r.texts(request))
+		result = lambdamessages.InvokeResponse_Error{Message: msg, Type: typ}
 		switch typ {
 		case errTypeRefused:
 			outcome = "refused"
@@ -196,6 +194,20 @@ func (r *Router) finish(ctx context.Context, h Header, start time.Time, rec *rec
 	attrs = append(attrs, rec.attrs()...)
 	r.log.LogAttrs(context.WithoutCancel(ctx), level, "invocation", attrs...)
 	return result
+}
+
+// texts looks refusal codes up in the locale of the user request is about
+// (userLocale); a request that does not decode reads the default locale.
+func (r *Router) texts(request json.RawMessage) func(messages.Code, messages.Args) string {
+	return func(code messages.Code, a messages.Args) string {
+		cat, _ := catalog(r.messages) // nil (never, for the tested embedded catalog) reads a generic text
+		var req struct {
+			UserAttributes Attributes `json:"userAttributes"`
+			ClientMetadata Attributes `json:"clientMetadata"`
+		}
+		_ = json.Unmarshal(request, &req)
+		return cat.Refusal(userLocale(cat, req.UserAttributes, req.ClientMetadata), code, a)
+	}
 }
 
 func requestID(ctx context.Context) string {

@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambda/messages"
+	lambdamessages "github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/messages"
 )
 
 func newTestRouter(t *testing.T, opts ...Option) (*Router, *bytes.Buffer) {
@@ -24,11 +26,11 @@ func newTestRouter(t *testing.T, opts ...Option) (*Router, *bytes.Buffer) {
 	return NewRouter(opts...), &logs
 }
 
-func invokeErr(t *testing.T, r *Router, payload string) messages.InvokeResponse_Error {
+func invokeErr(t *testing.T, r *Router, payload string) lambdamessages.InvokeResponse_Error {
 	t.Helper()
 	out, err := lambda.NewHandler(r).Invoke(context.Background(), []byte(payload))
 	require.Error(t, err, "output: %s", out)
-	var ie messages.InvokeResponse_Error
+	var ie lambdamessages.InvokeResponse_Error
 	require.True(t, errors.As(err, &ie), "got %T", err)
 	return ie
 }
@@ -81,10 +83,11 @@ func TestRouterErrorMapping(t *testing.T) {
 	r, logs := newTestRouter(t)
 	var fail error
 	r.HandlePostAuthentication(func(context.Context, *PostAuthenticationEvent) error { return fail })
-	fail = Refuse("Your email domain is not allowed.", "domain evil.test denied")
+	fail = Refuse(messages.CodeDomainNotAllowed, "domain evil.test denied")
 	ie := invokeErr(t, r, `{"triggerSource":"PostAuthentication_Authentication"}`)
 	assert.Equal(t, "Refused", ie.Type)
-	assert.Equal(t, "Your email domain is not allowed", ie.Message, "Cognito adds the period")
+	assert.Equal(t, "Sign-up with this email domain is not available. Please use your work email address", ie.Message,
+		"the code's English text; Cognito adds the period")
 	assert.Contains(t, logs.String(), `"reason":"domain evil.test denied"`)
 
 	fail = errors.New("dial tcp 10.0.0.1:443: i/o timeout (table profiles)")
@@ -293,7 +296,7 @@ func FuzzRouter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		out, err := r.Invoke(context.Background(), payload)
 		if err != nil {
-			var ie messages.InvokeResponse_Error
+			var ie lambdamessages.InvokeResponse_Error
 			if !errors.As(err, &ie) || ie.Type == "InternalError" {
 				t.Fatalf("unexpected error %T %v", err, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/migration"
 	"github.com/poolside-io/poolside/profilestore"
 )
@@ -26,15 +27,6 @@ type profileCreator interface {
 	// holds the email.
 	Create(ctx context.Context, p profilestore.Profile) (profilestore.Profile, error)
 }
-
-// What the user reads when a migration is refused. One text for an unknown
-// user, a wrong password and an unverifiable hash, so that neither the text
-// nor the time tells them apart.
-const (
-	msgBadCredentials = "Incorrect username or password."
-	msgDisabled       = "This account is disabled. Please contact support."
-	msgCannotReset    = "We cannot reset the password of this account here. Please contact support."
-)
 
 // UserMigrationHandler moves a legacy user to Cognito on first sign-in
 // (UserMigration_Authentication) or first password reset
@@ -58,20 +50,20 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 		u, err := h.Legacy.Lookup(ctx, login)
 		switch {
 		case errors.Is(err, migration.ErrNotFound):
-			return Refuse(msgCannotReset, "no legacy user with that username or email")
+			return Refuse(messages.CodeCannotReset, "no legacy user with that username or email")
 		case err != nil:
 			return fmt.Errorf("legacy lookup: %w", err)
 		case u.Disabled:
-			return Refuse(msgCannotReset, "legacy user is disabled")
+			return Refuse(messages.CodeCannotReset, "legacy user is disabled")
 		case !u.CanReceiveCode():
-			return Refuse(msgCannotReset, "legacy user has no verified email or phone: Cognito could not deliver the reset code")
+			return Refuse(messages.CodeCannotReset, "legacy user has no verified email or phone: Cognito could not deliver the reset code")
 		}
 		user = u
 		ev.Response.FinalUserStatus = StatusResetRequired
 	default:
 		password := ev.Request.Password.Reveal()
 		if password == "" {
-			return Refuse(msgBadCredentials, "no password in the event: the app client must use USER_PASSWORD_AUTH (SRP hides the password)")
+			return Refuse(messages.CodeBadCredentials, "no password in the event: the app client must use USER_PASSWORD_AUTH (SRP hides the password)")
 		}
 		check, err := h.Legacy.Authenticate(ctx, login, []byte(password))
 		if err != nil {
@@ -82,13 +74,13 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 		}
 		switch {
 		case !check.Found:
-			return Refuse(msgBadCredentials, "no legacy user with that username or email")
+			return Refuse(messages.CodeBadCredentials, "no legacy user with that username or email")
 		case !check.Verified && check.Problem != nil:
-			return Refuse(msgBadCredentials, "legacy password hash cannot be verified")
+			return Refuse(messages.CodeBadCredentials, "legacy password hash cannot be verified")
 		case !check.Verified:
-			return Refuse(msgBadCredentials, "wrong password")
+			return Refuse(messages.CodeBadCredentials, "wrong password")
 		case check.User.Disabled:
-			return Refuse(msgDisabled, "legacy user is disabled")
+			return Refuse(messages.CodeAccountDisabled, "legacy user is disabled")
 		}
 		user = check.User
 		ev.Response.FinalUserStatus = StatusConfirmed

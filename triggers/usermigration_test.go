@@ -98,7 +98,7 @@ func TestUserMigration(t *testing.T) {
 		source    Source
 		userName  string
 		password  string
-		wantErr   string // user-visible message
+		wantErr   string // user-visible message (English: the event has no locale)
 		wantLog   string // reason in the log line
 		wantAttrs map[string]string
 		status    string
@@ -110,28 +110,28 @@ func TestUserMigration(t *testing.T) {
 			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
 				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR", "username": "marta"}},
 		"wrong password": {source: UserMigrationAuthentication, userName: "marta", password: migPassword + "x",
-			wantErr: msgBadCredentials, wantLog: "wrong password"},
+			wantErr: "Incorrect username or password", wantLog: "wrong password"},
 		"unknown user": {source: UserMigrationAuthentication, userName: "nobody", password: migPassword,
-			wantErr: msgBadCredentials, wantLog: "no legacy user"},
+			wantErr: "Incorrect username or password", wantLog: "no legacy user"},
 		"unverifiable hash": {source: UserMigrationAuthentication, userName: "broken", password: migPassword,
-			wantErr: msgBadCredentials, wantLog: "unknown password hash format"},
+			wantErr: "Incorrect username or password", wantLog: "unknown password hash format"},
 		"disabled with the right password": {source: UserMigrationAuthentication, userName: "dora", password: migPassword,
-			wantErr: msgDisabled, wantLog: "disabled"},
+			wantErr: "This account is disabled. Please contact support", wantLog: "disabled"},
 		"disabled with a wrong password looks like any wrong password": {source: UserMigrationAuthentication, userName: "dora",
-			password: "nope", wantErr: msgBadCredentials, wantLog: "wrong password"},
+			password: "nope", wantErr: "Incorrect username or password", wantLog: "wrong password"},
 		"no password (SRP)": {source: UserMigrationAuthentication, userName: "marta",
-			wantErr: msgBadCredentials, wantLog: "USER_PASSWORD_AUTH"},
+			wantErr: "Incorrect username or password", wantLog: "USER_PASSWORD_AUTH"},
 		"forgot password": {source: UserMigrationForgotPassword, userName: "marta", status: StatusResetRequired,
 			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
 				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR"}},
 		"forgot password, verified phone only": {source: UserMigrationForgotPassword, userName: "phil", status: StatusResetRequired,
 			wantAttrs: map[string]string{"phone_number": "+15550100", "phone_number_verified": "true"}},
 		"forgot password, nothing verified": {source: UserMigrationForgotPassword, userName: "uma",
-			wantErr: msgCannotReset, wantLog: "no verified email or phone"},
+			wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "no verified email or phone"},
 		"forgot password, unknown": {source: UserMigrationForgotPassword, userName: "nobody",
-			wantErr: msgCannotReset, wantLog: "no legacy user"},
+			wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "no legacy user"},
 		"forgot password, disabled": {source: UserMigrationForgotPassword, userName: "dora",
-			wantErr: msgCannotReset, wantLog: "disabled"},
+			wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "disabled"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -146,7 +146,7 @@ func TestUserMigration(t *testing.T) {
 			if c.wantErr != "" {
 				var ie messages.InvokeResponse_Error
 				require.True(t, errors.As(err, &ie), "want a Lambda error, got %v", err)
-				require.Equal(t, strings.TrimSuffix(c.wantErr, "."), ie.Message, "Cognito adds the period")
+				require.Equal(t, c.wantErr, ie.Message, "Cognito adds the period")
 				require.Equal(t, "Refused", ie.Type)
 				require.Contains(t, logs.String(), c.wantLog)
 				return

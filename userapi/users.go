@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"golang.org/x/text/language"
 
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore"
 	"github.com/poolside-io/poolside/triggers"
 	"github.com/poolside-io/poolside/triggers/signup"
@@ -83,8 +84,8 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request, _ Principal) er
 		attrs["locale"] = in.Locale
 	}
 	if v := a.SignUp.Check(attrs); v != nil {
-		return badRequest(signup.Message(v.Code, v.Field, language.English),
-			FieldError{Field: jsonField(v.Field), Detail: signup.Message(v.Code, v.Field, language.English)})
+		text := violationText(v)
+		return badRequest(text, FieldError{Field: jsonField(v.Field), Detail: text})
 	}
 	if in.Role != "" && !validName(in.Role) {
 		return badRequest("role must be 1–64 letters, digits, _ or -", FieldError{Field: "role", Detail: "letters, digits, _ or -"})
@@ -401,4 +402,10 @@ func (in preferencesPatch) validate() error {
 		return badRequest("some preferences are not valid", fields...)
 	}
 	return nil
+}
+
+// violationText is the sign-up refusal's text, in English (an administrator reads it).
+func violationText(v *signup.Violation) string {
+	cat, _ := messages.Default() // the embedded catalog; nil reads a generic text
+	return cat.Refusal(messages.DefaultLocale, v.Code, messages.Args{Field: v.Field})
 }

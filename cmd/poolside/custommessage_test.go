@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/config"
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -28,7 +29,7 @@ func TestCustomMessageThroughServe(t *testing.T) {
 	url := serveApp(t, env, &logs)
 	base := fixture(t, "CustomMessage_SignUp")
 	subjects := map[string]string{}
-	tpl, err := triggers.LoadMessageTemplates(nil)
+	tpl, err := messages.Load(nil)
 	require.NoError(t, err)
 	for _, loc := range tpl.Locales() {
 		t.Run(loc, func(t *testing.T) {
@@ -99,7 +100,7 @@ func TestPreview(t *testing.T) {
 	out := t.TempDir()
 	n, err := writePreview(config.MessagesConfig{Brand: "Acme", AppURL: "https://app.example.com/confirm"}, out)
 	require.NoError(t, err)
-	tpl, err := triggers.LoadMessageTemplates(nil)
+	tpl, err := messages.Load(nil)
 	require.NoError(t, err)
 	sources := triggers.Sources[triggers.CustomMessage]
 	require.Equal(t, len(sources)*len(tpl.Locales())*2+1, n, "an email and a text per source and locale, and the index")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/poolside-io/poolside/config"
+	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -39,15 +40,18 @@ func cmdPreview(args []string, stdout, stderr io.Writer) error {
 
 // writePreview writes the preview files and returns how many it wrote.
 func writePreview(m config.MessagesConfig, out string) (int, error) {
-	tpl, err := m.Templates()
-	if err != nil {
-		return 0, err
+	cat := m.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = messages.Load(nil); err != nil { // the embedded catalog, checked
+			return 0, err
+		}
 	}
-	h := &triggers.CustomMessageHandler{Templates: tpl, Brand: m.Brand, AppURL: m.AppURL, Email: true}
+	h := &triggers.CustomMessageHandler{Messages: cat, Brand: m.Brand, AppURL: m.AppURL, Email: true}
 	var index strings.Builder
 	index.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>poolside custom messages</title></head><body>\n<h1>Custom messages</h1>\n")
 	n := 0
-	for _, loc := range tpl.Locales() {
+	for _, loc := range cat.Locales() {
 		dir := filepath.Join(out, loc)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return n, err

@@ -48,7 +48,7 @@ func wire(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
 	a.awsOnce = awsLoader(cfg)
 	a.router = triggers.NewRouter(triggers.WithLogger(log), triggers.WithBudget(cfg.Budget),
-		triggers.WithEnabled(cfg.Triggers...))
+		triggers.WithEnabled(cfg.Triggers...), triggers.WithMessages(cfg.Messages.Catalog))
 	steps := []struct {
 		t    triggers.Trigger
 		wire func(*app) error

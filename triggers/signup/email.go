@@ -22,7 +22,7 @@ type Email struct {
 func (e Email) String() string { return e.Local + "@" + e.Domain }
 
 // Reasons ParseEmail refuses an address (for the log; the user reads a
-// localized CodeInvalidEmail message).
+// localized messages.CodeInvalidEmail message).
 var (
 	ErrEmailSyntax      = errors.New("not an e-mail address")
 	ErrEmailDisplayName = errors.New("display names, comments and angle brackets are not accepted")

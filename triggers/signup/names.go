@@ -21,7 +21,7 @@ var DefaultNameRules = NameRules{MinLen: 1, MaxLen: 64}
 const maxMarks = 4
 
 // Reasons CheckName refuses a name (for the log; the user reads a localized
-// CodeInvalidName message).
+// messages.CodeInvalidName message).
 var (
 	ErrNameLength     = errors.New("length out of bounds")
 	ErrNameControl    = errors.New("control, format or bidi-override characters")

@@ -5,12 +5,14 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/poolside-io/poolside/messages"
 )
 
 // Violation is why a sign-up is refused: Code picks the message the user
 // reads, Field the attribute it concerns, Reason is for the log only.
 type Violation struct {
-	Code   Code
+	Code   messages.Code
 	Field  string
 	Reason string
 }
@@ -49,22 +51,22 @@ type Policy struct {
 func (p Policy) Check(attrs map[string]string) *Violation {
 	for _, name := range p.Required {
 		if strings.TrimSpace(attrs[name]) == "" {
-			return &Violation{Code: CodeMissingAttribute, Field: name, Reason: "required attribute is missing or blank"}
+			return &Violation{Code: messages.CodeMissingAttribute, Field: name, Reason: "required attribute is missing or blank"}
 		}
 	}
 	if raw, ok := attrs["email"]; ok {
 		e, err := ParseEmail(raw)
 		if err != nil {
-			return &Violation{Code: CodeInvalidEmail, Field: "email", Reason: err.Error()}
+			return &Violation{Code: messages.CodeInvalidEmail, Field: "email", Reason: err.Error()}
 		}
 		if d := p.Denied.Match(e.Domain); d != "" {
-			return &Violation{Code: CodeDomainNotAllowed, Field: "email", Reason: "domain " + e.Domain + " is denied (" + d + ")"}
+			return &Violation{Code: messages.CodeDomainNotAllowed, Field: "email", Reason: "domain " + e.Domain + " is denied (" + d + ")"}
 		}
 		if p.Allowed.Len() > 0 && p.Allowed.Match(e.Domain) == "" {
-			return &Violation{Code: CodeDomainNotAllowed, Field: "email", Reason: "domain " + e.Domain + " is not in the allow-list"}
+			return &Violation{Code: messages.CodeDomainNotAllowed, Field: "email", Reason: "domain " + e.Domain + " is not in the allow-list"}
 		}
 		if d := p.Disposable.Match(e.Domain); d != "" {
-			return &Violation{Code: CodeDisposableEmail, Field: "email", Reason: "domain " + e.Domain + " is disposable (" + d + ")"}
+			return &Violation{Code: messages.CodeDisposableEmail, Field: "email", Reason: "domain " + e.Domain + " is disposable (" + d + ")"}
 		}
 	}
 	if v := p.checkNames(attrs); v != nil {
@@ -84,7 +86,7 @@ func (p Policy) checkNames(attrs map[string]string) *Violation {
 			continue
 		}
 		if err := rules.Check(v); err != nil {
-			return &Violation{Code: CodeInvalidName, Field: name, Reason: err.Error()}
+			return &Violation{Code: messages.CodeInvalidName, Field: name, Reason: err.Error()}
 		}
 	}
 	return nil
@@ -97,12 +99,12 @@ func (p Policy) checkNames(attrs map[string]string) *Violation {
 func CheckStructure(attrs map[string]string) *Violation {
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		if hasControl(attrs[k]) {
-			return &Violation{Code: CodeInvalidRequest, Field: k, Reason: "control or format characters"}
+			return &Violation{Code: messages.CodeInvalidRequest, Field: k, Reason: "control or format characters"}
 		}
 	}
 	if raw, ok := attrs["email"]; ok && raw != "" {
 		if _, err := ParseEmail(raw); err != nil {
-			return &Violation{Code: CodeInvalidEmail, Field: "email", Reason: err.Error()}
+			return &Violation{Code: messages.CodeInvalidEmail, Field: "email", Reason: err.Error()}
 		}
 	}
 	return nil
