@@ -5,7 +5,7 @@ STATICCHECK_VERSION := v0.8.2
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 ADDR ?= 127.0.0.1:9001
 
-.PHONY: help run test stress-test timing-check test-unit build lint fuzz bench golden tidy-check preview e2e deploy-check clean
+.PHONY: help run test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ timing-check: ## timing-sensitive: median unknown/wrong UserMigration time ratio
 
 stress-test: ## make test while two CPU-bound processes occupy both cores; prints its time
 	bash .ci/stress.sh
+
+bench-coldstart: build ## cold start of every template function vs a bare aws-lambda-go handler (RUNS=21; ARGS=-callgrind, -warm 1000)
+	$(GO) run ./bench/coldstart -runs $${RUNS:-21} $(ARGS)
 
 golden: ## regenerate fixtures/golden from the current code
 	$(GO) test ./cmd/poolside -run 'TestGolden' -count=1 -update

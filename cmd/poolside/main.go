@@ -52,7 +52,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		lambda.StartWithOptions(lambdaHandler{a}, lambda.WithEnableSIGTERM())
+		// No lambda.WithEnableSIGTERM: with no handler to run it only cost a
+		// synchronous Extensions API registration at every cold start.
+		lambda.Start(lambdaHandler{a})
 		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,7 +1,6 @@
 package signup
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"io"
@@ -48,11 +47,22 @@ func (s DomainSet) Len() int { return len(s) }
 // ReadDomainList reads one domain a line; blank lines and lines starting
 // with "#" are skipped. It reports every malformed line with its number.
 func ReadDomainList(r io.Reader) (DomainSet, error) {
-	s := DomainSet{}
-	sc := bufio.NewScanner(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return parseDomainList(string(b))
+}
+
+// parseDomainList is ReadDomainList over text. Entries already in canonical
+// form are stored as slices of text, without a copy.
+func parseDomainList(text string) (DomainSet, error) {
+	s := make(DomainSet, strings.Count(text, "\n")+1)
 	var bad []string
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+	n := 0
+	for line := range strings.Lines(text) {
+		n++
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -62,9 +72,6 @@ func ReadDomainList(r io.Reader) (DomainSet, error) {
 			continue
 		}
 		s[d] = struct{}{}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
 	}
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("not domains: %s", strings.Join(bad, ", "))
@@ -79,7 +86,7 @@ var disposableList string
 // disposable_domains.txt for its source, version and licence), parsed once on
 // first use so triggers that never check sign-ups pay nothing at cold start.
 var Disposable = sync.OnceValue(func() DomainSet {
-	s, err := ReadDomainList(strings.NewReader(disposableList))
+	s, err := parseDomainList(disposableList)
 	if err != nil {
 		panic("signup: embedded disposable list: " + err.Error()) // caught by TestEmbeddedDisposableList
 	}

@@ -85,11 +85,36 @@ func ParseEmail(raw string) (Email, error) {
 // without a leading "@" or "*.") to the form ParseEmail returns.
 func NormalizeDomain(d string) (string, error) {
 	d = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(d), "@"), "*.")
+	if canonicalASCII(d) {
+		return d, nil // what IDNA would return, without its cost (the disposable list at cold start)
+	}
 	ascii, err := idnaProfile.ToASCII(d)
 	if err != nil || !strings.Contains(ascii, ".") {
 		return "", ErrEmailDomain
 	}
 	return strings.ToLower(strings.TrimSuffix(ascii, ".")), nil
+}
+
+// canonicalASCII reports a domain that IDNA lookup leaves unchanged: two or
+// more labels of lower-case letters, digits and inner hyphens, 1–63 octets
+// each, at most 253 in all, no hyphens in the third and fourth positions (so
+// no "xn--" label, which IDNA must decode to check).
+func canonicalASCII(d string) bool {
+	if len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		n := len(label)
+		if n == 0 || n > 63 || label[0] == '-' || label[n-1] == '-' || (n >= 4 && label[2] == '-' && label[3] == '-') {
+			return false
+		}
+		for i := range n {
+			if c := label[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func allDigits(s string) bool {

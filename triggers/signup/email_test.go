@@ -135,3 +135,36 @@ func BenchmarkDisposableParse(b *testing.B) {
 		}
 	}
 }
+
+// TestCanonicalASCIIAgreesWithIDNA: the fast path returns exactly what the
+// IDNA profile returns, for every line of the embedded list and for the
+// shapes it must leave to IDNA.
+func TestCanonicalASCIIAgreesWithIDNA(t *testing.T) {
+	slow := func(d string) (string, error) {
+		ascii, err := idnaProfile.ToASCII(d)
+		if err != nil || !strings.Contains(ascii, ".") {
+			return "", ErrEmailDomain
+		}
+		return strings.ToLower(strings.TrimSuffix(ascii, ".")), nil
+	}
+	lines := []string{"a.b", "xn--bcher-kva.de", "xn--zz.com", "ab--c.com", "-a.com", "a-.com", "a..com", ".a.com", "a.com.",
+		"A.com", "bücher.de", "com", strings.Repeat("a", 63) + ".com", strings.Repeat("a", 64) + ".com",
+		strings.Repeat("abcdefghi.", 25) + "com", "under_score.com", "1.2.3.4"}
+	for line := range strings.SplitSeq(disposableList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			lines = append(lines, line)
+		}
+	}
+	fast := 0
+	for _, d := range lines {
+		want, wantErr := slow(d)
+		got, gotErr := NormalizeDomain(d)
+		require.Equal(t, wantErr, gotErr, d)
+		require.Equal(t, want, got, d)
+		if canonicalASCII(d) {
+			fast++
+			require.Equal(t, d, want, "fast path must be the identity of IDNA: %s", d)
+		}
+	}
+	require.Greater(t, fast, len(lines)/2, "the embedded list takes the fast path")
+}

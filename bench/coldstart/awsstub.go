@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// awsStub is a loopback stand-in for the DynamoDB and Cognito endpoints a
+// function reaches at its first event. It answers at once, so a measurement is
+// the function's own work and not a remote service's latency: an empty
+// profile table (every read misses, every write succeeds), a legacy table
+// holding one user, an empty user pool.
+type awsStub struct {
+	ln net.Listener
+
+	mu    sync.Mutex
+	calls map[string]int // "DynamoDB_20120810.GetItem" → count
+}
+
+// legacyTable is the table name the legacy source of the bench points at.
+const legacyTable = "bench-legacy-users"
+
+// legacyItem is the fixture user marta.silva@legacy.example.com
+// (fixtures/legacy-users.jsonl) as a DynamoDB item.
+const legacyItem = `{"Item":{"id":{"S":"1001"},"username":{"S":"marta.silva@legacy.example.com"},` +
+	`"email":{"S":"Marta.Silva@legacy.example.com"},"email_verified":{"BOOL":true},"given_name":{"S":"Marta"},` +
+	`"family_name":{"S":"Silva"},"locale":{"S":"pt-BR"},` +
+	`"password_hash":{"S":"$2b$10$PfOc4T991iGVxu1aRLD7JeclBDOGQ8qnC57.gt6oGJxPRKIz44XmC"},` +
+	`"tenant_id":{"S":"legacy-co"},"role":{"S":"EDITOR"},"created_at":{"S":"2019-03-04T05:06:07Z"},"disabled":{"BOOL":false}}}`
+
+func newAWSStub() (*awsStub, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &awsStub{ln: ln, calls: map[string]int{}}
+	go func() { _ = http.Serve(ln, s) }()
+	return s, nil
+}
+
+func (s *awsStub) url() string { return "http://" + s.ln.Addr().String() }
+
+func (s *awsStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.calls[target]++
+	s.mu.Unlock()
+	service, op, _ := strings.Cut(target, ".")
+	var in struct{ TableName string }
+	_ = json.Unmarshal(body, &in)
+	out := "{}"
+	switch {
+	case strings.HasPrefix(service, "DynamoDB"):
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		switch op {
+		case "GetItem":
+			if in.TableName == legacyTable {
+				out = legacyItem
+			}
+		case "Query", "Scan":
+			out = `{"Items":[],"Count":0,"ScannedCount":0}`
+		case "BatchGetItem":
+			out = `{"Responses":{},"UnprocessedKeys":{}}`
+		}
+	case strings.HasPrefix(service, "AWSCognitoIdentityProviderService"):
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		if op == "ListUsers" {
+			out = `{"Users":[]}`
+		}
+	default:
+		w.WriteHeader(http.StatusBadRequest)
+		out = `{"__type":"UnknownOperationException","message":"bench stub: unknown target ` + target + `"}`
+	}
+	_, _ = io.WriteString(w, out)
+}
+
+// take returns and resets the call counts.
+func (s *awsStub) take() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.calls
+	s.calls = map[string]int{}
+	return c
+}
+
+func (s *awsStub) close() { _ = s.ln.Close() }

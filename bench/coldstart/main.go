@@ -1,0 +1,405 @@
+// Command coldstart measures the cold start of every function deploy/template.yaml
+// deploys against the smallest aws-lambda-go function (./hello), side by side:
+// a loopback Lambda Runtime API times exec → first response, runs alternate
+// between the two (paired, interleaved), and each function gets its template
+// environment plus a loopback DynamoDB/Cognito stand-in that answers at once.
+//
+//	go run ./bench/coldstart [-runs 21] [-warm 1000] [-callgrind]
+//
+// It reads the bootstrap from the zip the function's CodeUri names, with the
+// machine's architecture in place of arm64 (make build writes both). Figures
+// are printed, never checked: a busy machine slows both sides, so compare the
+// ratios, and use -callgrind for instruction counts that do not depend on load.
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+func main() {
+	var (
+		tplPath   = flag.String("template", "deploy/template.yaml", "SAM template")
+		fixtures  = flag.String("fixtures", "fixtures/events", "event fixtures")
+		runs      = flag.Int("runs", 21, "cold starts per function and side")
+		warm      = flag.Int("warm", 0, "then this many mixed warm invocations per function, reporting peak RSS (0: skip)")
+		callgrind = flag.Bool("callgrind", false, "also count instructions exec → first response under valgrind --tool=callgrind")
+		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
+		params    = flag.String("params", "MigrationEnabled=true,LegacySource=dynamodb://"+legacyTable+",BcryptCost=10",
+			"template parameter overrides")
+	)
+	flag.Parse()
+	if err := run(*tplPath, *fixtures, *runs, *warm, *callgrind, *only, *params); err != nil {
+		fmt.Fprintln(os.Stderr, "coldstart:", err)
+		os.Exit(1)
+	}
+}
+
+func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params string) error {
+	overrides := map[string]string{}
+	for _, kv := range strings.Split(params, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			overrides[k] = v
+		}
+	}
+	_, fns, err := readTemplate(tplPath, overrides)
+	if err != nil {
+		return err
+	}
+	if only != "" {
+		keep := strings.Split(only, ",")
+		fns = slices.DeleteFunc(fns, func(f function) bool { return !slices.Contains(keep, f.Name) })
+	}
+	work, err := os.MkdirTemp("", "coldstart-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	hello := filepath.Join(work, "hello", "bootstrap")
+	if err := buildHello(hello); err != nil {
+		return err
+	}
+	stub, err := newAWSStub()
+	if err != nil {
+		return err
+	}
+	defer stub.close()
+
+	type subject struct {
+		fn      function
+		bin     string
+		env     []string
+		event   []byte
+		source  string
+		mixed   [][]byte
+		samples [2][]time.Duration // hello, function
+	}
+	var subjects []*subject
+	for _, f := range fns {
+		bin, err := extract(filepath.Join(filepath.Dir(tplPath), f.CodeURI), filepath.Join(work, f.Name))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		trigger, _, _ := strings.Cut(f.Env["POOLSIDE_TRIGGERS"], ",")
+		ev, src, mixed, err := events(fixtures, trigger)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		subjects = append(subjects, &subject{fn: f, bin: bin, env: lambdaEnv(f, stub.url()), event: ev, source: src, mixed: mixed})
+	}
+
+	fmt.Printf("cold start, exec → first response: %d paired runs per function (%s/%s, %s)\n", runs, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Printf("load before: %s\n", loadAvg())
+	for i := range runs {
+		for _, s := range subjects {
+			order := []int{0, 1}
+			if i%2 == 1 {
+				order = []int{1, 0}
+			}
+			for _, side := range order {
+				bin := hello
+				if side == 1 {
+					bin = s.bin
+				}
+				d, _, err := coldStart(bin, s.env, s.event, nil)
+				if err != nil {
+					return fmt.Errorf("%s (%s): %w", s.fn.Name, filepath.Base(filepath.Dir(bin)), err)
+				}
+				s.samples[side] = append(s.samples[side], d)
+			}
+		}
+	}
+	fmt.Printf("load after:  %s\n\n", loadAvg())
+	fmt.Printf("%-28s %-42s %9s %9s %7s %7s %7s %7s  %s\n", "function", "first event", "hello", "function", "ratio", "pair lo", "pair md", "pair hi", "AWS calls (1st event)")
+	for _, s := range subjects {
+		h, f := median(s.samples[0]), median(s.samples[1])
+		var pairs []float64
+		for i := range s.samples[0] {
+			pairs = append(pairs, float64(s.samples[1][i])/float64(s.samples[0][i]))
+		}
+		slices.Sort(pairs)
+		note := ""
+		if !s.fn.Deployed {
+			note = " (condition " + s.fn.Condition + " off by default)"
+		}
+		fmt.Printf("%-28s %-42s %9s %9s %7.2f %7.2f %7.2f %7.2f  %s%s\n", s.fn.Name, s.source, ms(h), ms(f),
+			float64(f)/float64(h), pairs[0], pairs[len(pairs)/2], pairs[len(pairs)-1], awsCalls(s.bin, s.env, s.event, stub), note)
+	}
+
+	if callgrind {
+		fmt.Printf("\ninstructions exec → first response (valgrind --tool=callgrind, GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off)\n")
+		fmt.Printf("%-28s %14s %14s %7s\n", "function", "hello", "function", "ratio")
+		for _, s := range subjects {
+			hi, err := instructions(hello, s.env, s.event, work)
+			if err != nil {
+				return err
+			}
+			fi, err := instructions(s.bin, s.env, s.event, work)
+			if err != nil {
+				return fmt.Errorf("%s: %w", s.fn.Name, err)
+			}
+			fmt.Printf("%-28s %14d %14d %7.2f\n", s.fn.Name, hi, fi, float64(fi)/float64(hi))
+		}
+	}
+
+	if warm > 0 {
+		fmt.Printf("\npeak RSS (VmHWM) after %d mixed warm invocations (every fixture of the function's trigger, in turn)\n", warm)
+		fmt.Printf("%-28s %8s %10s %10s\n", "function", "fixtures", "hello", "function")
+		for _, s := range subjects {
+			var batch [][]byte
+			for i := range warm {
+				batch = append(batch, s.mixed[i%len(s.mixed)])
+			}
+			_, hr, err := coldStart(hello, s.env, batch[0], batch[1:])
+			if err != nil {
+				return err
+			}
+			_, fr, err := coldStart(s.bin, s.env, batch[0], batch[1:])
+			if err != nil {
+				return fmt.Errorf("%s: %w", s.fn.Name, err)
+			}
+			fmt.Printf("%-28s %8d %7.1f MB %7.1f MB\n", s.fn.Name, len(s.mixed), float64(hr)/1e6, float64(fr)/1e6)
+		}
+	}
+	return nil
+}
+
+// coldStart starts bin as a fresh execution environment, hands it event and
+// then each of more, and returns the time from exec to the first response and
+// the process's peak RSS in bytes after the last one.
+func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Duration, int64, error) {
+	api, err := newRuntimeAPI()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer api.close()
+	api.queue(event)
+	api.queue(more...)
+	var out bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Dir = filepath.Dir(bin)
+	cmd.Env = append(slices.Clone(env), "AWS_LAMBDA_RUNTIME_API="+api.addr())
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var first time.Duration
+	for i := range 1 + len(more) {
+		res, err := api.wait(10 * time.Second)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%w; output: %s", err, short(out.Bytes()))
+		}
+		if res.errored {
+			return 0, 0, fmt.Errorf("invocation %d failed: %s", i+1, short(res.body))
+		}
+		if i == 0 {
+			first = res.at.Sub(start)
+		}
+	}
+	return first, peakRSS(cmd.Process.Pid), nil
+}
+
+// instructions counts what bin executes from exec to its first response.
+func instructions(bin string, env []string, event []byte, work string) (int64, error) {
+	api, err := newRuntimeAPI()
+	if err != nil {
+		return 0, err
+	}
+	defer api.close()
+	api.queue(event)
+	outFile := filepath.Join(work, "callgrind.out")
+	_ = os.Remove(outFile)
+	var out bytes.Buffer
+	cmd := exec.Command("valgrind", "--tool=callgrind", "--callgrind-out-file="+outFile, bin)
+	cmd.Dir = filepath.Dir(bin)
+	cmd.Env = append(slices.Clone(env), "AWS_LAMBDA_RUNTIME_API="+api.addr(), "GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("valgrind: %w", err)
+	}
+	res, err := api.wait(5 * time.Minute)
+	if err == nil && res.errored {
+		err = fmt.Errorf("invocation failed: %s", short(res.body))
+	}
+	_ = cmd.Process.Signal(os.Interrupt) // callgrind writes its counts when the program dies of a signal
+	_ = cmd.Wait()
+	if err != nil {
+		return 0, err
+	}
+	raw, err := os.ReadFile(outFile)
+	if err != nil {
+		return 0, fmt.Errorf("callgrind output: %w (%s)", err, short(out.Bytes()))
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "summary: "); ok {
+			var n int64
+			_, err := fmt.Sscan(v, &n)
+			return n, err
+		}
+	}
+	return 0, fmt.Errorf("callgrind output has no summary")
+}
+
+// awsCalls runs one more cold start and lists the DynamoDB/Cognito calls its
+// first event made.
+func awsCalls(bin string, env []string, event []byte, stub *awsStub) string {
+	stub.take()
+	if _, _, err := coldStart(bin, env, event, nil); err != nil {
+		return "error: " + err.Error()
+	}
+	calls := stub.take()
+	if len(calls) == 0 {
+		return "none"
+	}
+	var parts []string
+	for target, n := range calls {
+		_, op, _ := strings.Cut(target, ".")
+		parts = append(parts, fmt.Sprintf("%s×%d", op, n))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ")
+}
+
+// lambdaEnv is what Lambda sets for a provided.al2023 function, plus the
+// function's template variables and the loopback AWS endpoints.
+func lambdaEnv(f function, awsURL string) []string {
+	env := []string{
+		"AWS_LAMBDA_FUNCTION_NAME=" + f.Name, "AWS_LAMBDA_FUNCTION_VERSION=1",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + f.MemoryMB, "AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + f.Name, "AWS_LAMBDA_LOG_STREAM_NAME=bench",
+		"AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=bench", "AWS_SECRET_ACCESS_KEY=bench", "AWS_SESSION_TOKEN=bench",
+		"_HANDLER=" + f.Handler, "TZ=:UTC", "LANG=en_US.UTF-8", "PATH=/usr/local/bin:/usr/bin/:/bin",
+		"POOLSIDE_DYNAMODB_ENDPOINT=" + awsURL, "POOLSIDE_COGNITO_ENDPOINT=" + awsURL,
+	}
+	for k, v := range f.Env {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// events picks the fixture a function's first event is, and every fixture of
+// its trigger for the warm mix.
+func events(dir, trigger string) (first []byte, name string, mixed [][]byte, err error) {
+	prefix := trigger + "_"
+	if trigger == "PreTokenGeneration" {
+		prefix = "TokenGeneration_"
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, prefix+"*.json"))
+	if len(matches) == 0 {
+		return nil, "", nil, fmt.Errorf("no fixture %s*.json for trigger %q", prefix, trigger)
+	}
+	name = filepath.Base(matches[0])
+	if pick, ok := firstEvent[trigger]; ok {
+		name = pick
+	}
+	for _, m := range matches {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		mixed = append(mixed, b)
+	}
+	first, err = os.ReadFile(filepath.Join(dir, name))
+	return first, name, mixed, err
+}
+
+// firstEvent is each trigger's most common event. UserMigration's is the
+// password reset: an Authentication event spends its time in bcrypt, which
+// P4 (migration vs bcrypt) measures, not cold start.
+var firstEvent = map[string]string{
+	"PreSignUp":          "PreSignUp_SignUp.json",
+	"CustomMessage":      "CustomMessage_SignUp.json",
+	"PostConfirmation":   "PostConfirmation_ConfirmSignUp.json",
+	"PostAuthentication": "PostAuthentication_Authentication.json",
+	"PreTokenGeneration": "TokenGeneration_Authentication.v2.json",
+	"UserMigration":      "UserMigration_ForgotPassword.json",
+}
+
+// extract writes the bootstrap of the zip at codeURI (arm64 replaced by this
+// machine's architecture) into dir.
+func extract(codeURI, dir string) (string, error) {
+	path := strings.ReplaceAll(codeURI, "arm64", runtime.GOARCH)
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return "", fmt.Errorf("%w (run make build)", err)
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		if f.Name != "bootstrap" {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			return "", err
+		}
+		defer r.Close()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		bin := filepath.Join(dir, "bootstrap")
+		w, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+		if err != nil {
+			return "", err
+		}
+		if _, err := io.Copy(w, r); err != nil {
+			w.Close()
+			return "", err
+		}
+		return bin, w.Close()
+	}
+	return "", fmt.Errorf("%s has no bootstrap", path)
+}
+
+// buildHello builds ./bench/coldstart/hello as Lambda artifacts are built.
+func buildHello(out string) error {
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./bench/coldstart/hello")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	return cmd.Run()
+}
+
+func peakRSS(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			_, _ = fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func loadAvg() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(raw))
+	return fmt.Sprintf("%s %s %s (1/5/15 min), %d CPUs", f[0], f[1], f[2], runtime.NumCPU())
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
