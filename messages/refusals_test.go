@@ -92,3 +92,15 @@ func TestLoadOverrideRefusals(t *testing.T) {
 		})
 	}
 }
+
+// Every locale writes every refusal in its own language: none reads as the
+// English one does (a copy left untranslated would).
+func TestRefusalsTranslated(t *testing.T) {
+	m := testCatalog(t)
+	for _, loc := range m.Locales()[1:] {
+		for _, c := range Codes {
+			a := Args{Field: "email", Ref: "0a1b2c3d"}
+			require.NotEqual(t, m.Refusal(DefaultLocale, c, a), m.Refusal(loc, c, a), "%s %s", loc, c)
+		}
+	}
+}
