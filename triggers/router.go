@@ -23,6 +23,11 @@ import (
 // trigger that answers late fails the user's request just as an error would.
 const DefaultBudget = 4500 * time.Millisecond
 
+// AnswerMargin is the part of the budget kept for answering: handlers (and
+// the retries of their store and Cognito calls) run under a deadline this much
+// before the budget ends, so the answer itself is written inside the budget.
+const AnswerMargin = 250 * time.Millisecond
+
 // Router decodes Cognito trigger events, dispatches each to the handler
 // registered for its triggerSource, and returns the whole event with the
 // response filled in. It implements lambda.Handler.
@@ -30,6 +35,7 @@ type Router struct {
 	log      *slog.Logger
 	messages *messages.Catalog // nil: the embedded catalog
 	budget   time.Duration
+	now      func() time.Time
 	enabled  map[Trigger]bool // nil: every registered trigger
 	handlers map[Source]handlerFunc
 }
@@ -53,6 +59,10 @@ func WithMessages(c *messages.Catalog) Option { return func(r *Router) { r.messa
 // Lambda deadline, when earlier, wins.
 func WithBudget(d time.Duration) Option { return func(r *Router) { r.budget = d } }
 
+// WithClock sets the clock the budget is measured with (default time.Now);
+// tests of the budget inject one instead of depending on the machine's speed.
+func WithClock(now func() time.Time) Option { return func(r *Router) { r.now = now } }
+
 // WithEnabled restricts the router to the given triggers; events for the others
 // are answered with a NotEnabledError. An empty list enables every registered trigger.
 func WithEnabled(ts ...Trigger) Option {
@@ -70,7 +80,7 @@ func WithEnabled(ts ...Trigger) Option {
 
 // NewRouter returns a router with no handlers.
 func NewRouter(opts ...Option) *Router {
-	r := &Router{log: slog.Default(), budget: DefaultBudget, handlers: map[Source]handlerFunc{}}
+	r := &Router{log: slog.Default(), budget: DefaultBudget, now: time.Now, handlers: map[Source]handlerFunc{}}
 	for _, o := range opts {
 		o(r)
 	}
@@ -101,7 +111,7 @@ func register[Req, Resp any](r *Router, fn func(context.Context, *Event[Req, Res
 // lambdamessages.InvokeResponse_Error so Lambda reports a deliberate errorType and a
 // message that is safe to show the end user.
 func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err error) {
-	start := time.Now()
+	start := r.now()
 	var (
 		h       Header
 		request json.RawMessage // for the locale of a refusal
@@ -150,16 +160,16 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err er
 	return encodeEvent(raw)
 }
 
-// withBudget bounds ctx by the router's budget and, with a margin for
-// answering, by the Lambda deadline.
+// withBudget bounds ctx by the router's budget or the Lambda deadline,
+// whichever comes first, less AnswerMargin for answering. A budget shorter
+// than twice the margin keeps half of itself for the handler.
 func (r *Router) withBudget(ctx context.Context, start time.Time) (context.Context, context.CancelFunc) {
-	deadline := start.Add(r.budget)
-	if d, ok := ctx.Deadline(); ok {
-		if d = d.Add(-100 * time.Millisecond); d.Before(deadline) {
-			deadline = d
-		}
+	end := start.Add(r.budget)
+	if d, ok := ctx.Deadline(); ok && d.Before(end) {
+		end = d
 	}
-	return context.WithDeadline(ctx, deadline)
+	margin := min(AnswerMargin, end.Sub(start)/2)
+	return context.WithDeadline(ctx, end.Add(-margin))
 }
 
 // finish writes the invocation's log line and turns err into Lambda's error shape.
@@ -190,7 +200,7 @@ func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, 
 			attrs = append(attrs, slog.String("error", msg))
 		}
 	}
-	attrs = append(attrs, slog.String("outcome", outcome), slog.Duration("duration", time.Since(start)))
+	attrs = append(attrs, slog.String("outcome", outcome), slog.Duration("duration", r.now().Sub(start)))
 	attrs = append(attrs, rec.attrs()...)
 	r.log.LogAttrs(context.WithoutCancel(ctx), level, "invocation", attrs...)
 	return result

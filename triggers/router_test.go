@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -212,38 +213,58 @@ func TestNewPreTokenGenerationResponseKeepsGroups(t *testing.T) {
 	}
 }
 
+// The handler's deadline is the budget or the Lambda deadline, whichever
+// comes first, less AnswerMargin; measured on an injected clock.
 func TestBudget(t *testing.T) {
+	start := time.Now().Add(time.Hour) // the clock the router reads; deadlines lie ahead of the real one
 	cases := map[string]struct {
-		lambdaDeadline time.Duration // 0: none
+		lambdaDeadline time.Duration // after start; 0: none
 		budget         time.Duration
-		wantAtMost     time.Duration
+		want           time.Duration // the handler's deadline, after start
 	}{
-		"default budget":          {budget: DefaultBudget, wantAtMost: DefaultBudget},
-		"Lambda deadline earlier": {lambdaDeadline: 2 * time.Second, budget: DefaultBudget, wantAtMost: 1900 * time.Millisecond},
-		"Lambda deadline later":   {lambdaDeadline: 30 * time.Second, budget: DefaultBudget, wantAtMost: DefaultBudget},
+		"default budget":          {budget: DefaultBudget, want: DefaultBudget - AnswerMargin},
+		"Lambda deadline earlier": {lambdaDeadline: 2 * time.Second, budget: DefaultBudget, want: 2*time.Second - AnswerMargin},
+		"Lambda deadline later":   {lambdaDeadline: 30 * time.Second, budget: DefaultBudget, want: DefaultBudget - AnswerMargin},
+		"short budget":            {budget: 100 * time.Millisecond, want: 50 * time.Millisecond},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			r, _ := newTestRouter(t, WithBudget(tc.budget))
-			var left time.Duration
+			r, _ := newTestRouter(t, WithBudget(tc.budget), WithClock(func() time.Time { return start }))
+			var deadline time.Time
 			r.HandlePostAuthentication(func(ctx context.Context, _ *PostAuthenticationEvent) error {
 				d, ok := ctx.Deadline()
 				require.True(t, ok)
-				left = time.Until(d)
+				deadline = d
 				return nil
 			})
 			ctx := context.Background()
 			if tc.lambdaDeadline > 0 {
 				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, tc.lambdaDeadline)
+				ctx, cancel = context.WithDeadline(ctx, start.Add(tc.lambdaDeadline))
 				defer cancel()
 			}
 			_, err := r.Invoke(ctx, []byte(`{"triggerSource":"PostAuthentication_Authentication"}`))
 			require.NoError(t, err)
-			assert.LessOrEqual(t, left, tc.wantAtMost)
-			assert.Greater(t, left, tc.wantAtMost-time.Second)
+			assert.Equal(t, tc.want, deadline.Sub(start))
 		})
 	}
+}
+
+// A handler blocked on a store that never answers is released by the
+// deadline and the user reads the generic message (a fake that blocks, not a
+// slow machine).
+func TestBudgetReleasesABlockedHandler(t *testing.T) {
+	r, logs := newTestRouter(t, WithBudget(20*time.Millisecond))
+	r.HandlePostAuthentication(func(ctx context.Context, _ *PostAuthenticationEvent) error {
+		<-ctx.Done()
+		return fmt.Errorf("store: %w", ctx.Err())
+	})
+	_, err := r.Invoke(context.Background(), []byte(`{"triggerSource":"PostAuthentication_Authentication"}`))
+	var ie lambdamessages.InvokeResponse_Error
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, errTypeInternal, ie.Type)
+	assert.Contains(t, ie.Message, "Something went wrong")
+	assert.Contains(t, logs.String(), "context deadline exceeded")
 }
 
 func TestLogLine(t *testing.T) {

@@ -7,10 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -78,21 +76,11 @@ func awsLoader(cfg config.Config) func() (aws.Config, error) {
 	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background(), local) })
 }
 
-// sdkMaxAttempts caps SDK retries so a trigger still answers inside Cognito's
-// 5 s: each call also runs under the invocation's deadline.
-const sdkMaxAttempts = 2
-
 // loadAWS reads the shared AWS configuration (no network calls). Against a
-// local endpoint with no credentials configured it uses dummy ones.
+// local endpoint with no credentials configured it uses dummy ones. Every
+// store and Cognito call retries as newRetryer says.
 func loadAWS(ctx context.Context, local bool) (aws.Config, error) {
-	opts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = sdkMaxAttempts
-				o.MaxBackoff = 200 * time.Millisecond
-			})
-		}),
-	}
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRetryer(newRetryer)}
 	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
 		opts = append(opts, awsconfig.WithRegion("us-east-1"))
 	}
