@@ -1,8 +1,11 @@
 // Package migration moves users of a legacy password store to Amazon Cognito:
 // it looks legacy users up (Source: a JSON Lines file, a DynamoDB table or
-// PostgreSQL), verifies their passwords in the legacy hash formats (bcrypt,
-// argon2, Django PBKDF2, scrypt), maps them to Cognito attributes, and exports
-// the users who never signed in as a Cognito user-import CSV.
+// PostgreSQL), verifies their passwords in the legacy hash formats (the
+// Formats registry: bcrypt, argon2, Django, passlib, phpass, WordPress,
+// crypt(3), LDAP, ASP.NET Identity, Firebase scrypt, Keycloak), optionally
+// checks a verified password against Have I Been Pwned (HIBP), maps users to
+// Cognito attributes, and exports the users who never signed in as a Cognito
+// user-import CSV.
 //
 // It implements the domain side of the migrate user Lambda trigger
 // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html)
