@@ -35,7 +35,9 @@ func walkFlow(t *testing.T, a *app, locale string) flow {
 	f.signUpRefusal = refusalOf(t, a, withLocale(t, "PreSignUp_SignUp.disposable-domain", "userAttributes", locale))
 	out, err := lambda.NewHandler(a.router).Invoke(context.Background(), withLocale(t, "CustomMessage_SignUp", "userAttributes", locale))
 	require.NoError(t, err)
-	var ev struct{ Response triggers.CustomMessageResponse }
+	var ev struct {
+		Response triggers.CustomMessageResponse
+	}
 	require.NoError(t, json.Unmarshal(out, &ev))
 	f.subject, f.email, f.sms = ev.Response.EmailSubject, ev.Response.EmailMessage, ev.Response.SMSMessage
 	f.migrationRefusal = refusalOf(t, a, withLocale(t, "UserMigration_Authentication.wrong-password", "clientMetadata", locale))
