@@ -524,45 +524,6 @@ func (d *Dynamo) SetPasswordChanged(ctx context.Context, id string, at time.Time
 	return d.setTime(ctx, id, "passwordChangedAt", at)
 }
 
-// SetStatus implements Store.
-func (d *Dynamo) SetStatus(ctx context.Context, id string, s Status) (Profile, error) {
-	if !s.Valid() {
-		return Profile{}, fmt.Errorf("status %q: %w", s, ErrInvalid)
-	}
-	return d.update(ctx, id, func(p *Profile) error { p.Status = s; return nil })
-}
-
-// SetRole implements Store.
-func (d *Dynamo) SetRole(ctx context.Context, id, role string) (Profile, error) {
-	if role == "" {
-		return Profile{}, fmt.Errorf("empty role: %w", ErrInvalid)
-	}
-	return d.update(ctx, id, func(p *Profile) error { p.Role = role; return nil })
-}
-
-// AddBadge implements Store.
-func (d *Dynamo) AddBadge(ctx context.Context, id, badge string) (Profile, error) {
-	if badge == "" {
-		return Profile{}, fmt.Errorf("empty badge: %w", ErrInvalid)
-	}
-	return d.update(ctx, id, func(p *Profile) error { *p = withBadge(*p, badge); return nil })
-}
-
-// RemoveBadge implements Store.
-func (d *Dynamo) RemoveBadge(ctx context.Context, id, badge string) (Profile, error) {
-	return d.update(ctx, id, func(p *Profile) error { *p = withoutBadge(*p, badge); return nil })
-}
-
-// ReplaceData implements Store.
-func (d *Dynamo) ReplaceData(ctx context.Context, id string, data map[string]any) (Profile, error) {
-	return d.update(ctx, id, func(p *Profile) error { p.Data = cloneData(data); return nil })
-}
-
-// MergeData implements Store.
-func (d *Dynamo) MergeData(ctx context.Context, id string, data map[string]any) (Profile, error) {
-	return d.update(ctx, id, func(p *Profile) error { p.Data = mergeData(p.Data, data); return nil })
-}
-
 // Delete implements Store: the profile and its guards go in one transaction.
 func (d *Dynamo) Delete(ctx context.Context, id string) error {
 	for attempt := 0; attempt < 5; attempt++ {

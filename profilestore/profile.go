@@ -215,23 +215,13 @@ type Store interface {
 	// Update applies change to the stored profile (optimistic concurrency:
 	// ErrConflict after a few lost races) and returns it. change may not alter
 	// ID, Email or Handle (ErrInvalid); its error is returned as is. ErrNotFound.
+	// The per-field setters (SetStatus, SetRole, AddBadge…) are functions
+	// on top of it (update.go).
 	Update(ctx context.Context, id string, change func(*Profile) error) (Profile, error)
 	// TouchLogin sets LastLoginAt. ErrNotFound when absent.
 	TouchLogin(ctx context.Context, id string, at time.Time) error
 	// SetPasswordChanged sets PasswordChangedAt. ErrNotFound when absent.
 	SetPasswordChanged(ctx context.Context, id string, at time.Time) error
-	// SetStatus changes the status. ErrInvalid for an unknown status, ErrNotFound.
-	SetStatus(ctx context.Context, id string, s Status) (Profile, error)
-	// SetRole changes the role. ErrInvalid for an empty role, ErrNotFound.
-	SetRole(ctx context.Context, id, role string) (Profile, error)
-	// AddBadge adds a badge once. ErrNotFound.
-	AddBadge(ctx context.Context, id, badge string) (Profile, error)
-	// RemoveBadge removes a badge if held. ErrNotFound.
-	RemoveBadge(ctx context.Context, id, badge string) (Profile, error)
-	// ReplaceData replaces Data. ErrNotFound.
-	ReplaceData(ctx context.Context, id string, data map[string]any) (Profile, error)
-	// MergeData sets the given top-level keys of Data (nil deletes a key). ErrNotFound.
-	MergeData(ctx context.Context, id string, data map[string]any) (Profile, error)
 	// Delete removes the profile and frees its email and handle. ErrNotFound.
 	Delete(ctx context.Context, id string) error
 }

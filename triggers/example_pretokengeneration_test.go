@@ -35,7 +35,7 @@ func ExamplePreTokenGenerationHandler() {
 	out, err := r.Invoke(ctx, event)
 	fmt.Println(string(out[bytes.Index(out, []byte(`"response"`)):]), err)
 
-	_, _ = store.SetStatus(ctx, "sub-1", profilestore.StatusSuspended)
+	_, _ = profilestore.SetStatus(ctx, store, "sub-1", profilestore.StatusSuspended)
 	_, err = r.Invoke(ctx, event)
 	var lambdaErr messages.InvokeResponse_Error
 	if errors.As(err, &lambdaErr) {

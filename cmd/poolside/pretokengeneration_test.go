@@ -140,7 +140,7 @@ func TestPreTokenGenerationThroughServe(t *testing.T) {
 
 	// The kill switch: suspend Ana (poolside profile set-status does this
 	// against DynamoDB; the embedded default's store lives in this process).
-	_, err = a.store.SetStatus(context.Background(), sub, profilestore.StatusSuspended)
+	_, err = profilestore.SetStatus(context.Background(), a.store, sub, profilestore.StatusSuspended)
 	require.NoError(t, err)
 	for _, name := range []string{"TokenGeneration_RefreshTokens", "TokenGeneration_RefreshTokens.v2",
 		"TokenGeneration_RefreshTokens.v3", "TokenGeneration_Authentication", "TokenGeneration_HostedAuth.v2"} {
@@ -152,7 +152,7 @@ func TestPreTokenGenerationThroughServe(t *testing.T) {
 	r, _ := tokenAnswer(t, url, withEmail(t, eventFor(t, "TokenGeneration_RefreshTokens", pool, "bo", newSub), "Bo.Berg@example.com"))
 	requireTenant(t, r, "acme", "the other user")
 
-	_, err = a.store.SetStatus(context.Background(), sub, profilestore.StatusConfirmed)
+	_, err = profilestore.SetStatus(context.Background(), a.store, sub, profilestore.StatusConfirmed)
 	require.NoError(t, err)
 	r, _ = tokenAnswer(t, url, eventFor(t, "TokenGeneration_RefreshTokens.v2", pool, user, sub))
 	requireTenant(t, r, "acme", "reinstated")

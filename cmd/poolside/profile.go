@@ -69,13 +69,13 @@ func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error {
 	case args[0] == "get" && len(args) == 2:
 		p, err = lookup(ctx, store, args[1])
 	case args[0] == "set-status" && len(args) == 3:
-		p, err = store.SetStatus(ctx, args[1], profilestore.Status(strings.ToUpper(args[2])))
+		p, err = profilestore.SetStatus(ctx, store, args[1], profilestore.Status(strings.ToUpper(args[2])))
 	case args[0] == "set-role" && len(args) == 3:
-		p, err = store.SetRole(ctx, args[1], args[2])
+		p, err = profilestore.SetRole(ctx, store, args[1], args[2])
 	case args[0] == "badge" && len(args) == 4 && args[1] == "add":
-		p, err = store.AddBadge(ctx, args[2], args[3])
+		p, err = profilestore.AddBadge(ctx, store, args[2], args[3])
 	case args[0] == "badge" && len(args) == 4 && args[1] == "remove":
-		p, err = store.RemoveBadge(ctx, args[2], args[3])
+		p, err = profilestore.RemoveBadge(ctx, store, args[2], args[3])
 	default:
 		return usagef(use)
 	}
