@@ -6,6 +6,7 @@
 # PID) when the command ends. Under CI=true a missing server is a failure.
 set -euo pipefail
 source "$(dirname "$0")/ensure-postgres.sh"  # PostgreSQL for the migration tests (POOLSIDE_TEST_POSTGRES_URL)
+source "$(dirname "$0")/ensure-mariadb.sh"   # MariaDB for the MySQL source tests (POOLSIDE_TEST_MYSQL_URL)
 if [[ -n "${POOLSIDE_DYNAMODB_ENDPOINT:-}" ]]; then
   exec "$@"
 fi

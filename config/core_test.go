@@ -71,7 +71,7 @@ func TestFromEnvListsEveryProblem(t *testing.T) {
 
 // A credential in a URL never reaches the configuration error.
 func TestConfigErrorsRedactCredentials(t *testing.T) {
-	for _, v := range []string{"mysql://app:s3cret-pw@db.internal/legacy", "postgres://app:s3cret-pw@db:5432/x\x7f"} {
+	for _, v := range []string{"ftp://app:s3cret-pw@db.internal/legacy", "postgres://app:s3cret-pw@db:5432/x\x7f"} {
 		_, err := FromEnv(MapEnv(map[string]string{"POOLSIDE_LEGACY_SOURCE": v}))
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "POOLSIDE_LEGACY_SOURCE")

@@ -37,6 +37,11 @@ type MigrationConfig struct {
 	// POOLSIDE_FIREBASE_SALT_SEPARATOR (both base64), POOLSIDE_FIREBASE_ROUNDS,
 	// POOLSIDE_FIREBASE_MEM_COST.
 	Firebase migration.FirebaseParams
+	// MySQL configures a mysql:// source: POOLSIDE_LEGACY_MYSQL_PRESET
+	// (wordpress), POOLSIDE_LEGACY_MYSQL_TABLE_PREFIX (default wp_),
+	// POOLSIDE_LEGACY_MYSQL_LOOKUP, POOLSIDE_LEGACY_MYSQL_LIST,
+	// POOLSIDE_LEGACY_MYSQL_PASSWORD.
+	MySQL migration.MySQLOptions
 }
 
 // Breached-password checks POOLSIDE_MIGRATION_BREACHED names.
@@ -71,6 +76,11 @@ func (c *MigrationConfig) load(env Env, ps *problems) {
 	c.Breached = strings.ToLower(strings.TrimSpace(env("POOLSIDE_MIGRATION_BREACHED")))
 	c.HIBPEndpoint = or(env("POOLSIDE_HIBP_ENDPOINT"), migration.DefaultHIBPEndpoint)
 	c.Firebase = firebaseParams(env, ps)
+	c.MySQL.Preset = env("POOLSIDE_LEGACY_MYSQL_PRESET")
+	c.MySQL.TablePrefix = or(env("POOLSIDE_LEGACY_MYSQL_TABLE_PREFIX"), migration.DefaultTablePrefix)
+	c.MySQL.LookupQuery = env("POOLSIDE_LEGACY_MYSQL_LOOKUP")
+	c.MySQL.ListQuery = env("POOLSIDE_LEGACY_MYSQL_LIST")
+	c.MySQL.Password = env("POOLSIDE_LEGACY_MYSQL_PASSWORD")
 }
 
 // firebaseParams reads the Firebase project's hash parameters; all or none.
@@ -132,5 +142,8 @@ func (c MigrationConfig) validate(ps *problems) {
 	}
 	if err := checkAppURL(c.HIBPEndpoint); err != nil {
 		ps.addf("POOLSIDE_HIBP_ENDPOINT: %v", err)
+	}
+	if err := c.MySQL.Check(); err != nil {
+		ps.addf("%v", err)
 	}
 }

@@ -73,3 +73,24 @@ func TestMigrationBreachedAndFirebase(t *testing.T) {
 	_, err = FromEnv(MapEnv(map[string]string{"POOLSIDE_FIREBASE_ROUNDS": "8"}))
 	require.ErrorContains(t, err, "set all of")
 }
+
+func TestMySQLConfig(t *testing.T) {
+	c, err := FromEnv(MapEnv(map[string]string{
+		"POOLSIDE_LEGACY_SOURCE":         "mysql://wp@db.internal/wordpress",
+		"POOLSIDE_LEGACY_MYSQL_PRESET":   "wordpress",
+		"POOLSIDE_LEGACY_MYSQL_PASSWORD": "pw",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, "wordpress", c.Migration.MySQL.Preset)
+	require.Equal(t, "wp_", c.Migration.MySQL.TablePrefix, "WordPress's default prefix")
+	require.Equal(t, "pw", c.Migration.MySQL.Password)
+
+	for name, env := range map[string]map[string]string{
+		"POOLSIDE_LEGACY_MYSQL_PRESET":       {"POOLSIDE_LEGACY_MYSQL_PRESET": "drupal"},
+		"POOLSIDE_LEGACY_MYSQL_TABLE_PREFIX": {"POOLSIDE_LEGACY_MYSQL_PRESET": "wordpress", "POOLSIDE_LEGACY_MYSQL_TABLE_PREFIX": "wp_;drop"},
+		"POOLSIDE_LEGACY_MYSQL_LOOKUP":       {"POOLSIDE_LEGACY_MYSQL_LOOKUP": "SELECT * FROM users"},
+	} {
+		_, err := FromEnv(MapEnv(env))
+		require.ErrorContains(t, err, name)
+	}
+}

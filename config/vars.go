@@ -102,6 +102,11 @@ var Vars = []Var{
 	{Name: "POOLSIDE_JWT_ISSUER", UserAPI: true},
 	{Name: "POOLSIDE_JWT_CLIENT_IDS", UserAPI: true},
 	{Name: "POOLSIDE_API_KEYS", UserAPI: true},
+	{Name: "POOLSIDE_LEGACY_MYSQL_PRESET", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_MYSQL_TABLE_PREFIX", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_MYSQL_LOOKUP", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_MYSQL_LIST", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_MYSQL_PASSWORD", ReadBy: migrating},
 }
 
 // LookupVar finds a variable of Vars by name.

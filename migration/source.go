@@ -2,6 +2,7 @@ package migration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -24,6 +25,23 @@ type Lister interface {
 	// at fn's first error and returns it; other errors are the store failing.
 	Each(ctx context.Context, fn func(User) error) error
 }
+
+// PasswordChecker is a Source that checks passwords itself — a legacy HTTP
+// API, another Cognito user pool — so its records carry no hash.
+// Authenticator asks it instead of verifying a hash.
+type PasswordChecker interface {
+	// CheckPassword asks the legacy system whether password is the password
+	// of the user login names: Check.Found false for an unknown user,
+	// Found true and Verified false for a wrong password. The error is the
+	// legacy system failing (an outage, a timeout, an unexpected answer),
+	// never a wrong password.
+	CheckPassword(ctx context.Context, login string, password []byte) (Check, error)
+}
+
+// ErrCannotList: the source answers for one user at a time and cannot walk
+// them all (a legacy HTTP API, another user pool): the bulk export needs
+// another source.
+var ErrCannotList = errors.New("this legacy source cannot list its users; export from a file, DynamoDB, PostgreSQL or MySQL")
 
 // Store is a legacy source that both finds one user (the trigger) and walks
 // them all (the export): what Open returns.
@@ -56,6 +74,7 @@ type Deps struct {
 	DynamoDB     func() (DynamoAPI, error)
 	DynamoLayout DynamoLayout
 	Postgres     PostgresOptions
+	MySQL        MySQLOptions
 }
 
 // schemes maps every registered name and alias to its Scheme.

@@ -44,5 +44,6 @@ func (a *app) legacySource() (migration.Store, error) {
 		},
 		DynamoLayout: a.cfg.Migration.Dynamo,
 		Postgres:     a.cfg.Migration.Postgres,
+		MySQL:        a.cfg.Migration.MySQL,
 	})
 }
