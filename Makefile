@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 STATICCHECK_VERSION := v0.8.2
-BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+BUILD_FLAGS := -tags lambda.norpc,poolside.lambda -trimpath -ldflags "-s -w"
 ADDR ?= 127.0.0.1:9001
 
 .PHONY: help run test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
@@ -19,6 +19,7 @@ run: ## serve the Lambda Invoke API on the embedded default (memory store, fixtu
 test: ## vet + race tests, integration suites included (starts moto_server on loopback when needed)
 	$(GO) vet ./...
 	bash .ci/with-servers.sh $(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -tags poolside.lambda -run TestLoadAWS ./cmd/poolside
 
 build: dist/poolside-arm64.zip dist/poolside-amd64.zip ## Lambda zips (bootstrap for provided.al2023)
 

@@ -146,10 +146,11 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params 
 				return err
 			}
 			fi, err := instructions(s.bin, s.env, s.event, work)
-			if err != nil {
-				return fmt.Errorf("%s: %w", s.fn.Name, err)
+			if err != nil { // e.g. the 4.5 s budget, ~50× slower under valgrind on a busy machine
+				fmt.Printf("%-28s %14d %14s  (%v)\n", s.fn.Name, hi, "-", err)
+				continue
 			}
-			fmt.Printf("%-28s %14d %14d %7.2f\n", s.fn.Name, hi, fi, float64(fi)/float64(hi))
+			fmt.Printf("%-28s %14d %14d %7.2f  +%.1f M\n", s.fn.Name, hi, fi, float64(fi)/float64(hi), float64(fi-hi)/1e6)
 		}
 	}
 
@@ -219,6 +220,7 @@ func instructions(bin string, env []string, event []byte, work string) (int64, e
 		return 0, err
 	}
 	defer api.close()
+	api.timeout = 10 * time.Minute // valgrind runs a program ~50× slower
 	api.queue(event)
 	outFile := filepath.Join(work, "callgrind.out")
 	_ = os.Remove(outFile)

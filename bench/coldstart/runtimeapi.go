@@ -24,6 +24,7 @@ type runtimeAPI struct {
 	next    int      // request id counter
 	results chan result
 	done    chan struct{} // closed when the environment is torn down
+	timeout time.Duration // each invocation's deadline
 }
 
 // result is one invocation's outcome as the runtime reported it.
@@ -38,7 +39,7 @@ func newRuntimeAPI() (*runtimeAPI, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runtimeAPI{ln: ln, results: make(chan result, 1), done: make(chan struct{})}
+	r := &runtimeAPI{ln: ln, results: make(chan result, 1), done: make(chan struct{}), timeout: 5 * time.Second}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", r.nextEvent)
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", r.respond(false))
@@ -91,7 +92,7 @@ func (r *runtimeAPI) nextEvent(w http.ResponseWriter, req *http.Request) {
 	r.mu.Unlock()
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", "bench-"+id)
-	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(5*time.Second).UnixMilli(), 10))
+	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(r.timeout).UnixMilli(), 10))
 	h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:bench:live")
 	h.Set("Lambda-Runtime-Trace-Id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=0")
 	h.Set("Content-Type", "application/json")

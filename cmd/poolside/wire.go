@@ -9,8 +9,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -76,18 +74,14 @@ func awsLoader(cfg config.Config) func() (aws.Config, error) {
 	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background(), local) })
 }
 
-// loadAWS reads the shared AWS configuration (no network calls). Against a
-// local endpoint with no credentials configured it uses dummy ones. Every
-// store and Cognito call retries as newRetryer says.
-func loadAWS(ctx context.Context, local bool) (aws.Config, error) {
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRetryer(newRetryer)}
-	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		opts = append(opts, awsconfig.WithRegion("us-east-1"))
+// awsRegion is AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.
+func awsRegion() string {
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
 	}
-	if local && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-	}
-	return awsconfig.LoadDefaultConfig(ctx, opts...)
+	return "us-east-1"
 }
 
 // dynamoClient builds a DynamoDB client, honouring POOLSIDE_DYNAMODB_ENDPOINT.
