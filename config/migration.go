@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,9 +16,13 @@ type MigrationConfig struct {
 	// against, so that it takes as long as a wrong password
 	// (POOLSIDE_MIGRATION_BCRYPT_COST, default 10: the cost of most legacy hashes).
 	BcryptCost int
-	// EmailIsUsername: the pool's username attribute is email, so responses
-	// never carry "username" (POOLSIDE_MIGRATION_EMAIL_IS_USERNAME, default false).
-	EmailIsUsername bool
+	// Pool mirrors the user pool's sign-in shape, which the answers must fit:
+	// POOLSIDE_USERNAME_ATTRIBUTES (the pool's UsernameAttributes: email,
+	// phone_number), POOLSIDE_ALIAS_ATTRIBUTES (its AliasAttributes: email,
+	// phone_number, preferred_username), POOLSIDE_DEFAULT_PHONE_REGION (CLDR
+	// region of phone numbers without a country code). The deprecated
+	// POOLSIDE_MIGRATION_EMAIL_IS_USERNAME=true means POOLSIDE_USERNAME_ATTRIBUTES=email.
+	Pool migration.PoolShape
 	// Dynamo describes a dynamodb:// legacy table: POOLSIDE_LEGACY_DYNAMODB_ATTRIBUTES
 	// ("password_hash=pwd,username=login") and POOLSIDE_LEGACY_DYNAMODB_EMAIL_INDEX
 	// (default email-index; "-" for none).
@@ -64,7 +69,12 @@ func (c *MigrationConfig) load(env Env, ps *problems) {
 		}
 		c.BcryptCost = n
 	}
-	c.EmailIsUsername = boolVar(env, "POOLSIDE_MIGRATION_EMAIL_IS_USERNAME", false, ps)
+	c.Pool.UsernameAttributes = list(env("POOLSIDE_USERNAME_ATTRIBUTES"))
+	c.Pool.AliasAttributes = list(env("POOLSIDE_ALIAS_ATTRIBUTES"))
+	if boolVar(env, "POOLSIDE_MIGRATION_EMAIL_IS_USERNAME", false, ps) && !slices.Contains(c.Pool.UsernameAttributes, migration.AttrEmail) {
+		c.Pool.UsernameAttributes = append(c.Pool.UsernameAttributes, migration.AttrEmail)
+	}
+	c.Pool.PhoneRegion = strings.ToUpper(strings.TrimSpace(env("POOLSIDE_DEFAULT_PHONE_REGION")))
 	c.Dynamo.Attributes = pairs("POOLSIDE_LEGACY_DYNAMODB_ATTRIBUTES", env("POOLSIDE_LEGACY_DYNAMODB_ATTRIBUTES"), ps)
 	c.Dynamo.EmailIndex = or(env("POOLSIDE_LEGACY_DYNAMODB_EMAIL_INDEX"), "email-index")
 	if c.Dynamo.EmailIndex == "-" {
@@ -122,6 +132,22 @@ func firebaseParams(env Env, ps *problems) migration.FirebaseParams {
 }
 
 func (c MigrationConfig) validate(ps *problems) {
+	for _, a := range c.Pool.UsernameAttributes {
+		if a != migration.AttrEmail && a != migration.AttrPhone {
+			ps.addf("POOLSIDE_USERNAME_ATTRIBUTES: %q is not email or phone_number", a)
+		}
+	}
+	for _, a := range c.Pool.AliasAttributes {
+		if a != migration.AttrEmail && a != migration.AttrPhone && a != migration.AttrPreferredUsername {
+			ps.addf("POOLSIDE_ALIAS_ATTRIBUTES: %q is not email, phone_number or preferred_username", a)
+		}
+	}
+	if len(c.Pool.UsernameAttributes) > 0 && len(c.Pool.AliasAttributes) > 0 {
+		ps.addf("POOLSIDE_USERNAME_ATTRIBUTES and POOLSIDE_ALIAS_ATTRIBUTES are both set; a user pool has one or the other")
+	}
+	if r := c.Pool.PhoneRegion; r != "" && !migration.KnownPhoneRegion(r) {
+		ps.addf("POOLSIDE_DEFAULT_PHONE_REGION: %q is not a region code (US, BR, DE…)", r)
+	}
 	if c.BcryptCost < 4 || c.BcryptCost > migration.MaxBcryptCost {
 		ps.addf("POOLSIDE_MIGRATION_BCRYPT_COST: %d must be between 4 and %d", c.BcryptCost, migration.MaxBcryptCost)
 	}

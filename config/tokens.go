@@ -75,7 +75,7 @@ func (c TokensConfig) validate(ps *problems) {
 	}
 	for _, claim := range c.ClaimsToSuppress {
 		switch {
-		case triggers.ReservedClaim(claim):
+		case !triggers.SuppressibleClaim(claim):
 			ps.addf("POOLSIDE_CLAIMS_TO_SUPPRESS: claim %q is reserved by Cognito and cannot be suppressed", claim)
 		case claim == c.TenantClaim || claim == c.RoleClaim:
 			ps.addf("POOLSIDE_CLAIMS_TO_SUPPRESS: claim %q is the one poolside adds (suppress wins over add)", claim)

@@ -24,7 +24,7 @@ func TestTokensConfigReads(t *testing.T) {
 		"POOLSIDE_TENANT_CLAIM":       "custom:tenant",
 		"POOLSIDE_ROLE_CLAIM":         "-",
 		"POOLSIDE_TOKEN_SCOPES":       "tenant/{tenantId}, {tenantId}/{role}",
-		"POOLSIDE_CLAIMS_TO_SUPPRESS": "email,phone_number",
+		"POOLSIDE_CLAIMS_TO_SUPPRESS": "email,phone_number,cognito:groups,Cognito:Roles,cognito:preferred_role",
 		"POOLSIDE_CLIENT_TENANTS":     "m2m=acme,batch=globex",
 		"POOLSIDE_CLIENT_SCOPES":      "m2m=orders/read  orders/write",
 		"POOLSIDE_UNKNOWN_CLIENTS":    "Allow",
@@ -33,7 +33,7 @@ func TestTokensConfigReads(t *testing.T) {
 	assert.Equal(t, triggers.TokenPolicy{
 		TenantClaim:      "custom:tenant",
 		Scopes:           []string{"tenant/{tenantId}", "{tenantId}/{role}"},
-		ClaimsToSuppress: []string{"email", "phone_number"},
+		ClaimsToSuppress: []string{"email", "phone_number", "cognito:groups", "Cognito:Roles", "cognito:preferred_role"},
 		Clients: map[string]triggers.ClientGrant{
 			"m2m":   {Tenant: "acme", Scopes: []string{"orders/read", "orders/write"}},
 			"batch": {Tenant: "globex"},

@@ -48,6 +48,9 @@ var Vars = []Var{
 	{Name: "POOLSIDE_DYNAMODB_ENDPOINT"},
 	{Name: "POOLSIDE_COGNITO_ENDPOINT"},
 	{Name: "POOLSIDE_LEGACY_SOURCE", ReadBy: migrating},
+	{Name: "POOLSIDE_USERNAME_ATTRIBUTES", ReadBy: migrating},
+	{Name: "POOLSIDE_ALIAS_ATTRIBUTES", ReadBy: migrating},
+	{Name: "POOLSIDE_DEFAULT_PHONE_REGION", ReadBy: migrating},
 
 	{Name: "POOLSIDE_DEFAULT_GROUP", ReadBy: profileTriggers},
 	{Name: "POOLSIDE_TENANT_DOMAINS", ReadBy: profileTriggers},

@@ -36,6 +36,9 @@ var (
 	CodeBadCredentials  = Code{"bad_credentials"}
 	CodeAccountDisabled = Code{"account_disabled"}
 	CodeCannotReset     = Code{"cannot_reset"}
+	// CodeUseUsername: signed in with an email or phone alias the legacy
+	// record does not say is verified; the legacy username works.
+	CodeUseUsername = Code{"use_username"}
 	// Setting up and signing in (PostConfirmation, PreAuthentication,
 	// PreTokenGeneration).
 	CodeSetupFailed     = Code{"setup_failed"}
@@ -53,7 +56,7 @@ var (
 // Codes lists every refusal code.
 var Codes = []Code{
 	CodeMissingAttribute, CodeInvalidEmail, CodeDomainNotAllowed, CodeDisposableEmail, CodeInvalidName,
-	CodeEmailTaken, CodeInvalidRequest, CodeBadCredentials, CodeAccountDisabled, CodeCannotReset,
+	CodeEmailTaken, CodeInvalidRequest, CodeBadCredentials, CodeAccountDisabled, CodeCannotReset, CodeUseUsername,
 	CodeSetupFailed, CodeAccountInactive, CodeSignInFailed, CodeWrongClient, CodeUnknownClient, CodeNeedsV3, CodeInternal,
 }
 

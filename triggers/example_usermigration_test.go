@@ -16,7 +16,8 @@ import (
 
 // A legacy user signs in for the first time: the password is checked against
 // the legacy bcrypt hash, Cognito gets the attributes (no sub) with
-// CONFIRMED + SUPPRESS, and a pending profile keeps the legacy tenant and role.
+// CONFIRMED + SUPPRESS (signed in with the email alias: the legacy username),
+// and a pending profile keeps the legacy tenant and role.
 func ExampleUserMigrationHandler() {
 	dir, _ := os.MkdirTemp("", "legacy")
 	defer os.RemoveAll(dir)
@@ -31,6 +32,8 @@ func ExampleUserMigrationHandler() {
 		Legacy:   &migration.Authenticator{Source: migration.NewFile(path)},
 		Profiles: store,
 		Policy:   triggers.ProfilePolicy{DefaultTenant: "default"},
+		// the pool signs in with a username or the email alias
+		Pool: migration.PoolShape{AliasAttributes: []string{migration.AttrEmail}},
 	}
 	r := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(io.Discard, nil))))
 	r.HandleUserMigration(h.Handle)

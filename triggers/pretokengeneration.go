@@ -72,6 +72,19 @@ func ClaimNameProblem(name string) string {
 	return ""
 }
 
+// suppressibleCognitoClaims are the cognito: claims a trigger may suppress
+// (CONTRACT.md): a token without groups or roles, for a client that must not
+// see them.
+var suppressibleCognitoClaims = map[string]bool{"cognito:groups": true, "cognito:roles": true, "cognito:preferred_role": true}
+
+// SuppressibleClaim reports whether a trigger may suppress the claim: any
+// claim that is not reserved, plus cognito:groups, cognito:roles and
+// cognito:preferred_role.
+func SuppressibleClaim(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	return suppressibleCognitoClaims[n] || !ReservedClaim(n)
+}
+
 // Scope template placeholders, replaced with the profile's (or machine
 // client's) values.
 const (

@@ -36,9 +36,9 @@ type UserMigrationHandler struct {
 	Legacy   legacyUsers
 	Profiles profileCreator
 	Policy   ProfilePolicy
-	// EmailIsUsername: the pool's username attribute is email, so a response
-	// never carries "username" (Cognito assigns one).
-	EmailIsUsername bool
+	// Pool is the pool's sign-in shape (username or alias attributes) and the
+	// phone region: what the answer's username and attributes must be.
+	Pool migration.PoolShape
 }
 
 // Handle implements the UserMigration trigger.
@@ -55,8 +55,6 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 			return fmt.Errorf("legacy lookup: %w", err)
 		case u.Disabled:
 			return Refuse(messages.CodeCannotReset, "legacy user is disabled")
-		case !u.CanReceiveCode():
-			return Refuse(messages.CodeCannotReset, "legacy user has no verified email or phone: Cognito could not deliver the reset code")
 		}
 		user = u
 		ev.Response.FinalUserStatus = StatusResetRequired
@@ -89,7 +87,7 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 		}
 		if check.Breached {
 			LogAttrs(ctx, slog.Bool("breached", true))
-			if user.CanReceiveCode() {
+			if a, _ := h.Pool.Answer(login, user); a.CanReceiveCode() { // the phone as Cognito would get it
 				// the user sets a new password now, with a code Cognito sends
 				ev.Response.FinalUserStatus = StatusResetRequired
 			} else {
@@ -99,23 +97,47 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 			}
 		}
 	}
+	answer, err := h.Pool.Answer(login, user)
+	for _, n := range answer.Notes {
+		LogAttrs(ctx, slog.String("attributeProblem", n))
+	}
+	if errors.Is(err, migration.ErrAliasUnverified) {
+		return Refuse(messages.CodeUseUsername, err.Error()+": an alias must be verified to sign in with it")
+	}
+	if ev.TriggerSource == UserMigrationForgotPassword && !answer.CanReceiveCode() {
+		return Refuse(messages.CodeCannotReset, "legacy user has no verified email or valid phone: Cognito could not deliver the reset code")
+	}
 	ev.Response.MessageAction = MessageSuppress
-	ev.Response.UserAttributes = Attributes(migration.Attributes(user))
-	if !h.EmailIsUsername && migration.SignedInWithAlias(login, user) {
-		ev.Response.UserAttributes["username"] = user.Username
+	ev.Response.UserAttributes = Attributes(answer.Attributes)
+	if answer.Username != "" {
+		ev.Response.UserAttributes["username"] = answer.Username
 	}
 	LogAttrs(ctx, slog.String("legacyId", user.LegacyID()), slog.String("finalUserStatus", ev.Response.FinalUserStatus))
-	return h.importProfile(ctx, ev, user)
+	return h.importProfile(ctx, ev, user, h.cognitoUsername(ev, answer))
+}
+
+// cognitoUsername is the user name Cognito gives the migrated user, when
+// poolside can know it: the answer's, else the request's, except in a pool
+// whose usernames are email or phone (Cognito makes one up).
+func (h *UserMigrationHandler) cognitoUsername(ev *UserMigrationEvent, a migration.Answer) string {
+	switch {
+	case a.Username != "":
+		return a.Username
+	case len(h.Pool.UsernameAttributes) > 0:
+		return ""
+	}
+	return ev.UserName
 }
 
 // importProfile creates the pending profile; a replay finds it and changes nothing.
-func (h *UserMigrationHandler) importProfile(ctx context.Context, ev *UserMigrationEvent, u migration.User) error {
+// cognitoName is the Cognito user name recorded for adoption ("" when unknown).
+func (h *UserMigrationHandler) importProfile(ctx context.Context, ev *UserMigrationEvent, u migration.User, cognitoName string) error {
 	if h.Profiles == nil {
 		return nil
 	}
 	p := h.Policy.NewProfile(ev.Header, ev.Response.UserAttributes, ev.Request.ClientMetadata)
 	p.ID = profilestore.PendingID(u.LegacyID())
-	p.Username = u.Username
+	p.Username = cognitoName // adoption checks it against the signing-in user
 	p.LegacyID = u.LegacyID()
 	p.CreatedAt = u.CreatedAt
 	p.SourceSystem = profilestore.SourceLegacy

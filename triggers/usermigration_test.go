@@ -50,7 +50,9 @@ func legacyFixture(tb testing.TB) map[string]migration.User {
 			FamilyName: "Silva", Locale: "pt-BR", PasswordHash: hash, TenantID: "legacy-co", Role: "EDITOR", CreatedAt: created},
 		"dora":   {Username: "dora", Email: "dora@legacy.example.com", EmailVerified: true, PasswordHash: hash, Disabled: true},
 		"uma":    {Username: "uma", Email: "uma@legacy.example.com", PasswordHash: hash},
-		"phil":   {Username: "phil", Phone: "+15550100", PhoneVerified: true, PasswordHash: hash},
+		"phil":   {Username: "phil", Phone: "+12025550143", PhoneVerified: true, PasswordHash: hash},
+		"paula":  {Username: "paula", Phone: "(202) 555-0143", PhoneVerified: true, PasswordHash: hash},
+		"pedro":  {Username: "pedro", Phone: "(555) 123-4567", PhoneVerified: true, PasswordHash: hash},
 		"broken": {Username: "broken", Email: "broken@legacy.example.com", EmailVerified: true, PasswordHash: "md5:abc"},
 	}
 }
@@ -102,13 +104,35 @@ func TestUserMigration(t *testing.T) {
 		wantLog   string // reason in the log line
 		wantAttrs map[string]string
 		status    string
+		pool      migration.PoolShape
 	}{
 		"sign in by username": {source: UserMigrationAuthentication, userName: "marta", password: migPassword, status: StatusConfirmed,
 			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
 				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR"}},
-		"sign in by email alias": {source: UserMigrationAuthentication, userName: "MARTA@legacy.example.com", password: migPassword, status: StatusConfirmed,
+		"username pool, signed in by email: username left out": {source: UserMigrationAuthentication, userName: "MARTA@legacy.example.com", password: migPassword, status: StatusConfirmed,
 			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
+				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR"}},
+		"alias pool, signed in by email: legacy username, typed alias verified": {source: UserMigrationAuthentication, userName: "MARTA@legacy.example.com",
+			password: migPassword, status: StatusConfirmed, pool: migration.PoolShape{AliasAttributes: []string{"email"}},
+			wantAttrs: map[string]string{"email": "MARTA@legacy.example.com", "email_verified": "true", "given_name": "Marta",
 				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR", "username": "marta"}},
+		"alias pool, signed in by username: username left out": {source: UserMigrationAuthentication, userName: "marta",
+			password: migPassword, status: StatusConfirmed, pool: migration.PoolShape{AliasAttributes: []string{"email"}},
+			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
+				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR"}},
+		"email-username pool: never a username": {source: UserMigrationAuthentication, userName: "MARTA@legacy.example.com",
+			password: migPassword, status: StatusConfirmed, pool: migration.PoolShape{UsernameAttributes: []string{"email"}},
+			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
+				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR"}},
+		"alias pool, unverified email alias: refused, the username works": {source: UserMigrationAuthentication, userName: "uma@legacy.example.com",
+			password: migPassword, pool: migration.PoolShape{AliasAttributes: []string{"email"}}, wantErr: "Please sign in with your user name", wantLog: "not verified"},
+		"phone normalized with the default region": {source: UserMigrationAuthentication, userName: "paula", password: migPassword,
+			status: StatusConfirmed, pool: migration.PoolShape{PhoneRegion: "US"},
+			wantAttrs: map[string]string{"phone_number": "+12025550143", "phone_number_verified": "true"}},
+		"phone without a region: dropped, never raw": {source: UserMigrationAuthentication, userName: "paula", password: migPassword,
+			status: StatusConfirmed, wantAttrs: map[string]string{}},
+		"forgot password, only an invalid phone: no channel": {source: UserMigrationForgotPassword, userName: "pedro",
+			pool: migration.PoolShape{PhoneRegion: "US"}, wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "no verified email or valid phone"},
 		"wrong password": {source: UserMigrationAuthentication, userName: "marta", password: migPassword + "x",
 			wantErr: "Incorrect username or password", wantLog: "wrong password"},
 		"unknown user": {source: UserMigrationAuthentication, userName: "nobody", password: migPassword,
@@ -125,9 +149,9 @@ func TestUserMigration(t *testing.T) {
 			wantAttrs: map[string]string{"email": "Marta@Legacy.example.com", "email_verified": "true", "given_name": "Marta",
 				"family_name": "Silva", "name": "Marta Silva", "locale": "pt-BR"}},
 		"forgot password, verified phone only": {source: UserMigrationForgotPassword, userName: "phil", status: StatusResetRequired,
-			wantAttrs: map[string]string{"phone_number": "+15550100", "phone_number_verified": "true"}},
+			wantAttrs: map[string]string{"phone_number": "+12025550143", "phone_number_verified": "true"}},
 		"forgot password, nothing verified": {source: UserMigrationForgotPassword, userName: "uma",
-			wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "no verified email or phone"},
+			wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "no verified email or valid phone"},
 		"forgot password, unknown": {source: UserMigrationForgotPassword, userName: "nobody",
 			wantErr: "We cannot reset the password of this account here. Please contact support", wantLog: "no legacy user"},
 		"forgot password, disabled": {source: UserMigrationForgotPassword, userName: "dora",
@@ -140,6 +164,7 @@ func TestUserMigration(t *testing.T) {
 				Legacy:   &migration.Authenticator{Source: fakeSource(legacyFixture(t)), DummyCost: bcrypt.MinCost},
 				Profiles: profilestore.NewMemory(nil),
 				Policy:   ProfilePolicy{DefaultTenant: "default"},
+				Pool:     c.pool,
 			}
 			out, err := migrationRouter(t, h, &logs).Invoke(context.Background(), migrationEvent(c.source, c.userName, c.password))
 			require.NotContains(t, logs.String(), migPassword)

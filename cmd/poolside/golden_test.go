@@ -34,6 +34,9 @@ var goldenEnv = map[string]string{
 	"POOLSIDE_APP_URL":                "https://app.example.com/confirm",
 	"POOLSIDE_EMAIL_SENDING":          "DEVELOPER",
 	"POOLSIDE_BRAND_NAME":             "Example",
+	// Profiles: a verified email of this domain gets its tenant; an
+	// unverified one the default (the *-tenant-domain fixtures).
+	"POOLSIDE_TENANT_DOMAINS": "acme-corp.example=acme",
 	// PreTokenGeneration: a tenant scope for every token, one machine client.
 	"POOLSIDE_TOKEN_SCOPES":   "tenant/{tenantId}",
 	"POOLSIDE_CLIENT_TENANTS": "7m2sv0c9rq1l6f4k8j3h5g2d1a=acme",

@@ -23,9 +23,9 @@ func wireUserMigration(a *app) error {
 	h := &triggers.UserMigrationHandler{
 		Legacy: &migration.Authenticator{Source: src, DummyCost: a.cfg.Migration.BcryptCost,
 			Verifier: &migration.Verifier{Firebase: a.cfg.Migration.Firebase}, Breached: a.cfg.Migration.BreachChecker()},
-		Profiles:        store,
-		Policy:          a.cfg.Profiles.Policy(),
-		EmailIsUsername: a.cfg.Migration.EmailIsUsername,
+		Profiles: store,
+		Policy:   a.cfg.Profiles.Policy(),
+		Pool:     a.cfg.Migration.Pool,
 	}
 	a.router.HandleUserMigration(h.Handle)
 	return nil
