@@ -170,9 +170,9 @@ func BenchmarkUnknownVsKnownUser(b *testing.B) {
 		}
 		return User{}, ErrNotFound
 	})}
-	a.Warm()
 	ctx := context.Background()
 	pw := []byte("a wrong password")
+	_, _ = a.Authenticate(ctx, "nobody", pw) // the dummy hash is made on the first unknown user
 	var tk, tu time.Duration
 	for b.Loop() {
 		start := time.Now()

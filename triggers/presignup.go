@@ -32,8 +32,9 @@ type providerLinker interface {
 }
 
 var (
-	_ userLister     = (*cognitoidentityprovider.Client)(nil)
-	_ providerLinker = (*cognitoidentityprovider.Client)(nil)
+	_ userLister                                 = (*cognitoidentityprovider.Client)(nil)
+	_ cognitoidentityprovider.ListUsersAPIClient = userLister(nil)
+	_ providerLinker                             = (*cognitoidentityprovider.Client)(nil)
 )
 
 // PreSignUpCognito is what PreSignUp calls on Cognito: ListUsers for the
@@ -186,14 +187,14 @@ func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, 
 		candidates = append(candidates, lower)
 	}
 	for _, addr := range candidates {
-		var token *string
-		for page := 0; page < 3; page++ {
-			out, err := h.Cognito.ListUsers(ctx, &cognitoidentityprovider.ListUsersInput{
-				UserPoolId:      aws.String(pool),
-				Filter:          aws.String(EmailFilter(addr)),
-				Limit:           aws.Int32(20),
-				PaginationToken: token,
-			})
+		pages := cognitoidentityprovider.NewListUsersPaginator(h.Cognito, &cognitoidentityprovider.ListUsersInput{
+			UserPoolId: aws.String(pool),
+			Filter:     aws.String(EmailFilter(addr)),
+			Limit:      aws.Int32(20),
+		})
+		// at most 3 pages: an exact email filter matches a handful of users
+		for page := 0; page < 3 && pages.HasMorePages(); page++ {
+			out, err := pages.NextPage(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -207,9 +208,6 @@ func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, 
 					continue
 				}
 				return u, nil
-			}
-			if token = out.PaginationToken; token == nil || *token == "" {
-				break
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package triggers
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -338,5 +340,48 @@ func TestEmailFilter(t *testing.T) {
 	}
 	for in, want := range cases {
 		require.Equal(t, want, EmailFilter(in), in)
+	}
+}
+
+// The duplicate-email check reads further pages (the SDK's paginator) and
+// stops after three: an exact email filter matches a handful of users.
+func TestPreSignUpEmailHolderPages(t *testing.T) {
+	ana := Attributes{"email": "ana@example.com", "given_name": "Ana", "family_name": "Lima"}
+	paged := func(holderOnPage int) func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+		return func(in *cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+			page := 1
+			if in.PaginationToken != nil {
+				page, _ = strconv.Atoi(*in.PaginationToken)
+			}
+			out := &cognitoidentityprovider.ListUsersOutput{PaginationToken: aws.String(strconv.Itoa(page + 1))}
+			if page == holderOnPage {
+				out.Users = []types.UserType{user("holder", types.UserStatusTypeConfirmed)}
+			} else {
+				out.Users = []types.UserType{user(fmt.Sprint("squat", page), types.UserStatusTypeUnconfirmed)}
+			}
+			return out, nil
+		}
+	}
+	for name, c := range map[string]struct {
+		holderOnPage int
+		refused      bool
+		calls        int
+	}{
+		"holder on page 2":        {holderOnPage: 2, refused: true, calls: 2},
+		"holder past three pages": {holderOnPage: 4, refused: false, calls: 3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fake := &fakeCognito{list: paged(c.holderOnPage)}
+			h := &PreSignUpHandler{UniqueEmail: true, Cognito: fake}
+			err := h.Handle(context.Background(), signUpEvent(PreSignUpSignUp, "uuid-1", ana, nil))
+			var refusal *Refusal
+			if c.refused {
+				require.ErrorAs(t, err, &refusal)
+				require.Equal(t, messages.CodeEmailTaken, refusal.Code)
+			} else {
+				require.NoError(t, err)
+			}
+			require.Len(t, fake.filters, c.calls, "pages read for the one lower-case address")
+		})
 	}
 }

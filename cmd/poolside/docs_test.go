@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/migration"
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // readDoc reads a file of the repository with its whitespace runs folded to
@@ -39,4 +40,16 @@ func TestDocsNameEveryLegacySource(t *testing.T) {
 func mentions(t *testing.T, doc, want, where string) {
 	t.Helper()
 	assert.Truef(t, strings.Contains(doc, want), "%s: want %q", where, want)
+}
+
+// serve --pin's error names every trigger, from triggers.AllTriggers.
+func TestPinFlagNamesEveryTrigger(t *testing.T) {
+	err := pinFlag{}.Set("fn=Nope")
+	require.Error(t, err)
+	for _, tr := range triggers.AllTriggers {
+		assert.Contains(t, err.Error(), string(tr))
+	}
+	p := pinFlag{}
+	require.NoError(t, p.Set("fn=PreSignUp"))
+	assert.Equal(t, triggers.PreSignUp, p["fn"])
 }

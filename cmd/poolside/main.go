@@ -26,7 +26,8 @@ Usage:
   poolside serve [--addr A] [--pin name=Trigger]...
                                    serve the Lambda Invoke API locally (default 127.0.0.1:9001)
   poolside invoke                  event JSON on stdin → response event on stdout
-  poolside table create [--wait]   create the profile table (POOLSIDE_PROFILE_STORE=dynamodb://TABLE)
+  poolside table create            create the profile table (POOLSIDE_PROFILE_STORE=dynamodb://TABLE),
+                                   waiting until it is active
   poolside profile get <id|email|@handle>
   poolside profile set-status <id> CONFIRMED|SUSPENDED|DISABLED
   poolside profile set-role <id> ROLE

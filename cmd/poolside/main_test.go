@@ -147,7 +147,7 @@ func TestServeInvokeAPI(t *testing.T) {
 // A function name pinned to one trigger refuses the others' events.
 func TestServePins(t *testing.T) {
 	a := newTestApp(t, goldenEnv, &bytes.Buffer{})
-	api := &triggers.InvokeAPI{Router: a.router, Pins: map[string]triggers.Trigger{"postAuth": triggers.PostAuthentication}}
+	api := &invokeAPI{Router: a.router, Pins: map[string]triggers.Trigger{"postAuth": triggers.PostAuthentication}}
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 	url := srv.URL + "/2015-03-31/functions/postAuth/invocations"

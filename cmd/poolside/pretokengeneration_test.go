@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/profilestore"
-	"github.com/poolside-io/poolside/triggers"
 )
 
 // tokenResponse is the part of a PreTokenGeneration answer the acceptance
@@ -102,7 +101,7 @@ func TestPreTokenGenerationThroughServe(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	a := newTestApp(t, env, &logs)
-	srv := httptest.NewServer((&triggers.InvokeAPI{Router: a.router, Log: a.log}).Handler())
+	srv := httptest.NewServer((&invokeAPI{Router: a.router, Log: a.log}).Handler())
 	t.Cleanup(srv.Close)
 	url := srv.URL + "/2015-03-31/functions/poolside/invocations"
 

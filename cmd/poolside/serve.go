@@ -24,7 +24,7 @@ func (p pinFlag) Set(v string) error {
 	name, tn, ok := strings.Cut(v, "=")
 	t, known := triggers.ParseTrigger(tn)
 	if !ok || name == "" || !known {
-		return fmt.Errorf("want name=Trigger (Trigger one of PreSignUp, PostConfirmation, UserMigration, PreTokenGeneration, CustomMessage, PostAuthentication), got %q", v)
+		return fmt.Errorf("want name=Trigger (Trigger one of %s), got %q", triggerNames(), v)
 	}
 	p[name] = t
 	return nil
@@ -75,6 +75,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 func (a *app) serveHandler(pins map[string]triggers.Trigger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", a.apiHandler())
-	mux.Handle("/", (&triggers.InvokeAPI{Router: a.router, Pins: pins, Log: a.log}).Handler())
+	mux.Handle("/", (&invokeAPI{Router: a.router, Pins: pins, Log: a.log}).Handler())
 	return mux
+}
+
+// triggerNames lists triggers.AllTriggers for messages: "PreSignUp, CustomMessage, …".
+func triggerNames() string {
+	names := make([]string, len(triggers.AllTriggers))
+	for i, t := range triggers.AllTriggers {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }

@@ -1,7 +1,9 @@
-package triggers
+package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,25 +14,32 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // maxPayload is Lambda's synchronous invocation payload limit.
 const maxPayload = 6 << 20
 
-// InvokeAPI serves the Lambda Invoke API on a router, for local runs:
+// errTypeNotEnabled is the errorType the router answers for a trigger this
+// deployment does not serve; a pinned name answers the same.
+const errTypeNotEnabled = "TriggerNotEnabled"
+
+// invokeAPI serves the Lambda Invoke API on a router, for local runs (poolside
+// serve; never in Lambda):
 // POST /2015-03-31/functions/{name}/invocations answers 200 with the response
 // event, or 200 with X-Amz-Function-Error: Unhandled and Lambda's error body
 // when the handler fails, as Lambda does. Any function name routes by
 // triggerSource; Pins restricts a name to one trigger.
-type InvokeAPI struct {
-	Router *Router
+type invokeAPI struct {
+	Router *triggers.Router
 	// Pins maps a function name (or ARN) to the only trigger it serves.
-	Pins map[string]Trigger
+	Pins map[string]triggers.Trigger
 	Log  *slog.Logger
 }
 
 // Handler returns the HTTP handler.
-func (a *InvokeAPI) Handler() http.Handler {
+func (a *invokeAPI) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", a.invoke)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -42,14 +51,14 @@ func (a *InvokeAPI) Handler() http.Handler {
 	return mux
 }
 
-func (a *InvokeAPI) logger() *slog.Logger {
+func (a *invokeAPI) logger() *slog.Logger {
 	if a.Log != nil {
 		return a.Log
 	}
 	return slog.Default()
 }
 
-func (a *InvokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
+func (a *invokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
 	name := functionName(r.PathValue("name"))
 	reqID := newRequestID()
 	w.Header().Set("X-Amzn-Requestid", reqID)
@@ -96,10 +105,10 @@ func (a *InvokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
 }
 
 // pinError answers an event sent to a function pinned to another trigger.
-func (a *InvokeAPI) pinError(ctx context.Context, name string, t Trigger, payload []byte) error {
+func (a *invokeAPI) pinError(ctx context.Context, name string, t triggers.Trigger, payload []byte) error {
 	src := eventSource(payload)
 	msg := fmt.Sprintf("function %s serves %s only, not triggerSource %q", name, t, src)
-	a.logger().LogAttrs(ctx, slog.LevelWarn, "invocation", slog.String("requestId", requestID(ctx)),
+	a.logger().LogAttrs(ctx, slog.LevelWarn, "invocation", slog.String("requestId", reqID(ctx)),
 		slog.String("function", name), slog.String("triggerSource", string(src)),
 		slog.String("outcome", "rejected"), slog.String("error", msg))
 	return messages.InvokeResponse_Error{Message: msg, Type: errTypeNotEnabled}
@@ -107,15 +116,15 @@ func (a *InvokeAPI) pinError(ctx context.Context, name string, t Trigger, payloa
 
 // servesSource reports whether trigger t may answer the payload. A broken
 // event or an unknown source goes to the router, which reports it.
-func servesSource(t Trigger, payload []byte) bool {
+func servesSource(t triggers.Trigger, payload []byte) bool {
 	got, ok := eventSource(payload).Trigger()
 	return !ok || got == t
 }
 
 // eventSource reads only the payload's triggerSource ("" when unreadable).
-func eventSource(payload []byte) Source {
+func eventSource(payload []byte) triggers.Source {
 	var h struct {
-		TriggerSource Source `json:"triggerSource"`
+		TriggerSource triggers.Source `json:"triggerSource"`
 	}
 	_ = json.Unmarshal(payload, &h)
 	return h.TriggerSource
@@ -143,7 +152,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// newRequestID is a random request id shaped as Lambda's (a UUID).
 func newRequestID() string {
-	r := newRef() + newRef() + newRef() + newRef()
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	r := hex.EncodeToString(b[:])
 	return r[0:8] + "-" + r[8:12] + "-" + r[12:16] + "-" + r[16:20] + "-" + r[20:32]
+}
+
+// reqID is the invocation's request id.
+func reqID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
 }
