@@ -145,7 +145,8 @@ func TestPreTokenGenerationThroughServe(t *testing.T) {
 		"TokenGeneration_RefreshTokens.v3", "TokenGeneration_Authentication", "TokenGeneration_HostedAuth.v2"} {
 		body, fnErr := post(t, url, eventFor(t, name, pool, user, sub))
 		require.Equal(t, "Unhandled", fnErr, name)
-		require.JSONEq(t, `{"errorMessage":"This account is not active. Please contact support","errorType":"Refused"}`, string(body), name)
+		// in Ana's language: the fixtures' user has locale pt-BR
+		require.JSONEq(t, `{"errorMessage":"Esta conta não está ativa. Entre em contato com o suporte","errorType":"Refused"}`, string(body), name)
 	}
 	// …and only Ana.
 	r, _ := tokenAnswer(t, url, withEmail(t, eventFor(t, "TokenGeneration_RefreshTokens", pool, "bo", newSub), "Bo.Berg@example.com"))
