@@ -5,7 +5,7 @@ STATICCHECK_VERSION := v0.8.2
 BUILD_FLAGS := -tags lambda.norpc,poolside.lambda -trimpath -ldflags "-s -w"
 ADDR ?= 127.0.0.1:9001
 
-.PHONY: help run test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
+.PHONY: help run demo portal portal-e2e test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
@@ -67,6 +67,15 @@ clean: ## remove build output
 deploy-check: ## cfn-lint the SAM template (deploy/template.yaml)
 	@command -v cfn-lint >/dev/null || { echo "deploy-check: cfn-lint not found (pip install cfn-lint)"; exit 1; }
 	cfn-lint deploy/template.yaml
+
+demo: ## the whole stack locally: cognito-local + poolside serve (triggers, User API, portal); prints the portal URL
+	bash deploy/demo/run.sh
+
+portal: ## build the portal (npm ci && vite build in portal/) that poolside serve embeds
+	bash portal/build.sh
+
+portal-e2e: ## the portal's life in headless Debian chromium (playwright-core) against make demo's stack
+	bash portal/e2e.sh
 
 e2e: ## end-to-end: cognito-local (pinned, npm ci) → poolside serve → DynamoDB on moto_server, all on loopback
 	bash deploy/e2e/run.sh

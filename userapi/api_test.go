@@ -468,3 +468,12 @@ func TestUnknownRouteAndMethod(t *testing.T) {
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assert.EqualValues(t, 405, doc["status"])
 }
+
+// An emulator's migrated user has no sub: the profile is keyed by user name, as the triggers key it.
+func TestMeWithoutSub(t *testing.T) {
+	e := newEnv(t)
+	tok := bearer(e.pool.sign(t, with(e.pool.idClaims(), "sub", nil, "cognito:username", userSub)))
+	res, doc := e.call(t, "GET", "/me", tok, "")
+	require.Equal(t, 200, res.StatusCode, "%v", doc)
+	assert.Equal(t, userSub, doc["id"])
+}

@@ -53,6 +53,11 @@ func principalFrom(c Claims) Principal {
 		p.Username = c.String("username")
 		p.Scopes = strings.Fields(c.String("scope"))
 	}
+	if p.Subject == "" {
+		// Cognito always sends sub; an emulator's migrated user has none, and
+		// the triggers then key its profile by user name (triggers.ProfileID).
+		p.Subject = p.Username
+	}
 	return p
 }
 

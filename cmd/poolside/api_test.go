@@ -29,7 +29,7 @@ func TestServeUserAPI(t *testing.T) {
 	env := maps.Clone(goldenEnv)
 	env["POOLSIDE_API_KEYS"] = "file://" + keyFile
 	a := newTestApp(t, env, &bytes.Buffer{})
-	srv := httptest.NewServer(a.serveHandler(nil))
+	srv := httptest.NewServer(a.serveHandler(nil, ""))
 	t.Cleanup(srv.Close)
 
 	get := func(path, apiKey string) (*http.Response, map[string]any) {

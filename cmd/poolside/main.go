@@ -23,8 +23,9 @@ const usage = `poolside — Amazon Cognito user-pool triggers
 
 Usage:
   poolside                         run as the Lambda function (AWS_LAMBDA_RUNTIME_API set)
-  poolside serve [--addr A] [--pin name=Trigger]...
-                                   serve the Lambda Invoke API locally (default 127.0.0.1:9001)
+  poolside serve [--addr A] [--pin name=Trigger]... [--portal-config FILE]
+                                   serve the Lambda Invoke API locally (default 127.0.0.1:9001),
+                                   the User API under /api and the portal under /portal/
   poolside invoke                  event JSON on stdin → response event on stdout
   poolside table create            create the profile table (POOLSIDE_PROFILE_STORE=dynamodb://TABLE),
                                    waiting until it is active

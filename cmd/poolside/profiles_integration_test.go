@@ -76,7 +76,7 @@ func adminCreateUser(t *testing.T, idp *cip.Client, poolID, username string, att
 func serveApp(t *testing.T, env map[string]string, logs *bytes.Buffer) string {
 	t.Helper()
 	a := newTestApp(t, env, logs)
-	srv := httptest.NewServer(a.serveHandler(nil))
+	srv := httptest.NewServer(a.serveHandler(nil, ""))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/2015-03-31/functions/poolside/invocations"
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/poolside-io/poolside/config"
+	"github.com/poolside-io/poolside/portal"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -37,6 +38,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:9001", "listen address")
 	pins := pinFlag{}
 	fs.Var(pins, "pin", "restrict a function name to one trigger: name=Trigger (repeatable)")
+	portalConfig := fs.String("portal-config", "", "JSON file served as /portal/config.json (pool, app client, API URL)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -48,7 +50,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.serveHandler(pins), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: a.serveHandler(pins, *portalConfig), ReadHeaderTimeout: 5 * time.Second}
 	a.log.Info("listening", "addr", ln.Addr().String(), "profileStore", a.cfg.ProfileStore,
 		"url", "http://"+ln.Addr().String()+"/2015-03-31/functions/poolside/invocations")
 	errc := make(chan error, 1)
@@ -71,10 +73,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 // serveHandler is everything serve answers on one port: the User API under
-// /api and the Lambda Invoke API.
-func (a *app) serveHandler(pins map[string]triggers.Trigger) http.Handler {
+// /api, the embedded portal under /portal/ and the Lambda Invoke API.
+func (a *app) serveHandler(pins map[string]triggers.Trigger, portalConfig string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", a.apiHandler())
+	mux.Handle("GET /portal/", http.StripPrefix("/portal", portal.Handler(portalConfig)))
 	mux.Handle("/", (&invokeAPI{Router: a.router, Pins: pins, Log: a.log}).Handler())
 	return mux
 }
