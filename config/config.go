@@ -9,8 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,11 +61,14 @@ type problems []string
 
 func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
 
+// err lists the problems sorted (the same configuration always reads the
+// same), each once.
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return errors.New("invalid configuration:\n  - " + strings.Join(p, "\n  - "))
+	sorted := slices.Compact(slices.Sorted(slices.Values(p)))
+	return errors.New("invalid configuration:\n  - " + strings.Join(sorted, "\n  - "))
 }
 
 // FromEnv reads the configuration and validates it. The error lists every problem.
@@ -77,7 +79,6 @@ func FromEnv(env Env) (Config, error) {
 		DynamoDBEndpoint: env("POOLSIDE_DYNAMODB_ENDPOINT"),
 		CognitoEndpoint:  env("POOLSIDE_COGNITO_ENDPOINT"),
 		LegacySource:     env("POOLSIDE_LEGACY_SOURCE"),
-		Budget:           triggers.DefaultBudget,
 	}
 	for _, name := range list(env("POOLSIDE_TRIGGERS")) {
 		if strings.EqualFold(name, "all") {
@@ -100,13 +101,7 @@ func FromEnv(env Env) (Config, error) {
 			ps.addf("POOLSIDE_LOG_LEVEL: %q is not debug, info, warn or error", v)
 		}
 	}
-	if v := env("POOLSIDE_BUDGET"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			ps.addf("POOLSIDE_BUDGET: %q is not a duration (e.g. 4s)", v)
-		}
-		c.Budget = d
-	}
+	c.Budget = durationVar(env, "POOLSIDE_BUDGET", triggers.DefaultBudget, &ps)
 	c.Profiles.load(env, &ps)
 	c.Migration.load(env, &ps)
 	c.SignUp.load(env, &ps)
@@ -200,63 +195,6 @@ func triggerNames() string {
 		ns = append(ns, string(t))
 	}
 	return strings.Join(ns, ", ")
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-// list splits a comma-separated value, dropping blanks.
-func list(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// pairs parses "k1=v1,k2=v2" into a map, reporting malformed entries.
-func pairs(name, v string, ps *problems) map[string]string {
-	out := map[string]string{}
-	for _, kv := range list(v) {
-		k, val, ok := strings.Cut(kv, "=")
-		k, val = strings.TrimSpace(k), strings.TrimSpace(val)
-		if !ok || k == "" || val == "" {
-			ps.addf("%s: %q is not key=value", name, kv)
-			continue
-		}
-		out[k] = val
-	}
-	return out
-}
-
-// boolVar parses a boolean variable.
-func boolVar(env Env, name string, def bool, ps *problems) bool {
-	v := env(name)
-	if v == "" {
-		return def
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		ps.addf("%s: %q is not true or false", name, v)
-		return def
-	}
-	return b
-}
-
-// sortedKeys returns m's keys in order (stable messages).
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // OSEnv is the process environment.

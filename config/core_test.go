@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +78,62 @@ func TestConfigErrorsRedactCredentials(t *testing.T) {
 		assert.Contains(t, err.Error(), "POOLSIDE_LEGACY_SOURCE")
 		assert.NotContains(t, err.Error(), "s3cret-pw")
 	}
+}
+
+// A bad value is one problem: the parse helpers keep the default, which the
+// validation then accepts.
+func TestBadValueIsOneProblem(t *testing.T) {
+	for name, want := range map[string]string{
+		"POOLSIDE_BUDGET":                "is not a duration",
+		"POOLSIDE_POST_AUTH_BUDGET":      "is not a duration",
+		"POOLSIDE_MIGRATION_BCRYPT_COST": "is not an integer",
+		"POOLSIDE_SIGNUP_NAME_MAX":       "is not an integer",
+		"POOLSIDE_SIGNUP_UNIQUE_EMAIL":   "is not true or false",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := FromEnv(MapEnv(map[string]string{name: "soon"}))
+			require.Error(t, err)
+			assert.Equal(t, 1, strings.Count(err.Error(), "\n  - "), err.Error())
+			assert.Contains(t, err.Error(), name+`: "soon" `+want)
+		})
+	}
+}
+
+// Problems read in order, the same for every run, whatever map iteration
+// order the checks met them in.
+func TestProblemsSorted(t *testing.T) {
+	env := MapEnv(map[string]string{
+		"POOLSIDE_DYNAMODB_ENDPOINT": "localhost:8000",
+		"POOLSIDE_COGNITO_ENDPOINT":  "localhost:9229",
+		"POOLSIDE_TRIGGERS":          "Nope",
+		"POOLSIDE_LOG_LEVEL":         "loud",
+	})
+	_, first := FromEnv(env)
+	require.Error(t, first)
+	lines := strings.Split(first.Error(), "\n  - ")[1:]
+	assert.Len(t, lines, 4)
+	assert.True(t, slices.IsSorted(lines), "%q", lines)
+	for range 20 {
+		_, err := FromEnv(env)
+		require.Equal(t, first.Error(), err.Error())
+	}
+}
+
+// Tests build the struct and validate it: Validate lists every problem of a
+// Config made by hand, sorted, as FromEnv does.
+func TestValidateBuiltConfig(t *testing.T) {
+	c, err := FromEnv(MapEnv(nil))
+	require.NoError(t, err)
+	require.NoError(t, c.Validate(), "the defaults are valid")
+	c.Budget = 0
+	c.ProfileStore = "ftp://x"
+	c.LegacySource = "gopher://x"
+	err = c.Validate()
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n  - ")[1:]
+	require.Len(t, lines, 3, err.Error())
+	assert.True(t, slices.IsSorted(lines))
+	assert.Contains(t, lines[0], "POOLSIDE_BUDGET: 0s must be above 0")
+	assert.Contains(t, lines[1], "POOLSIDE_LEGACY_SOURCE")
+	assert.Contains(t, lines[2], "POOLSIDE_PROFILE_STORE")
 }

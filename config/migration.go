@@ -61,14 +61,7 @@ func (c MigrationConfig) BreachChecker() migration.BreachChecker {
 }
 
 func (c *MigrationConfig) load(env Env, ps *problems) {
-	c.BcryptCost = migration.DefaultDummyCost
-	if v := env("POOLSIDE_MIGRATION_BCRYPT_COST"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			ps.addf("POOLSIDE_MIGRATION_BCRYPT_COST: %q is not a number", v)
-		}
-		c.BcryptCost = n
-	}
+	c.BcryptCost = intVar(env, "POOLSIDE_MIGRATION_BCRYPT_COST", migration.DefaultDummyCost, ps)
 	c.Pool.UsernameAttributes = list(env("POOLSIDE_USERNAME_ATTRIBUTES"))
 	c.Pool.AliasAttributes = list(env("POOLSIDE_ALIAS_ATTRIBUTES"))
 	if boolVar(env, "POOLSIDE_MIGRATION_EMAIL_IS_USERNAME", false, ps) && !slices.Contains(c.Pool.UsernameAttributes, migration.AttrEmail) {

@@ -54,14 +54,7 @@ func (c *ProfilesConfig) load(env Env, ps *problems) {
 		c.AddToGroup = boolVar(env, "POOLSIDE_ADD_TO_GROUP", false, ps)
 	}
 	c.RoleGroups = pairs("POOLSIDE_LEGACY_ROLE_GROUPS", env("POOLSIDE_LEGACY_ROLE_GROUPS"), ps)
-	c.TouchBudget = triggers.DefaultTouchBudget
-	if v := env("POOLSIDE_POST_AUTH_BUDGET"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			ps.addf("POOLSIDE_POST_AUTH_BUDGET: %q is not a duration (e.g. 800ms)", v)
-		}
-		c.TouchBudget = d
-	}
+	c.TouchBudget = durationVar(env, "POOLSIDE_POST_AUTH_BUDGET", triggers.DefaultTouchBudget, ps)
 }
 
 func (c ProfilesConfig) validate(ps *problems) {

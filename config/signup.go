@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/poolside-io/poolside/triggers/signup"
@@ -49,8 +48,8 @@ func (c *SignUpConfig) load(env Env, ps *problems) {
 	c.DeniedDomains = list(env("POOLSIDE_SIGNUP_DENIED_DOMAINS"))
 	c.BlockDisposable = boolVar(env, "POOLSIDE_SIGNUP_BLOCK_DISPOSABLE", true, ps)
 	c.DisposableFile = env("POOLSIDE_SIGNUP_DISPOSABLE_FILE")
-	c.NameMin = signupInt(env, "POOLSIDE_SIGNUP_NAME_MIN", signup.DefaultNameRules.MinLen, ps)
-	c.NameMax = signupInt(env, "POOLSIDE_SIGNUP_NAME_MAX", signup.DefaultNameRules.MaxLen, ps)
+	c.NameMin = intVar(env, "POOLSIDE_SIGNUP_NAME_MIN", signup.DefaultNameRules.MinLen, ps)
+	c.NameMax = intVar(env, "POOLSIDE_SIGNUP_NAME_MAX", signup.DefaultNameRules.MaxLen, ps)
 	c.UniqueEmail = boolVar(env, "POOLSIDE_SIGNUP_UNIQUE_EMAIL", false, ps)
 	c.TrustedDomains = list(env("POOLSIDE_SIGNUP_TRUSTED_DOMAINS"))
 	c.AutoVerify = signupList(env("POOLSIDE_SIGNUP_AUTO_VERIFY"))
@@ -149,18 +148,4 @@ func signupList(v string) []string {
 		return nil
 	}
 	return list(v)
-}
-
-// signupInt parses an integer variable.
-func signupInt(env Env, name string, def int, ps *problems) int {
-	v := env(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		ps.addf("%s: %q is not an integer", name, v)
-		return def
-	}
-	return n
 }
