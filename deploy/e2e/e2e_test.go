@@ -3,11 +3,14 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -309,10 +312,7 @@ func TestNewUserLifecycle(t *testing.T) {
 	})
 
 	step(t, "ConfirmSignUp creates exactly one profile and adds the user to USER", func(t *testing.T) {
-		_, err := s.idp.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
-			ClientId: aws.String(s.clientID), Username: aws.String(email), ConfirmationCode: aws.String(s.code(t, email)),
-		})
-		require.NoError(t, err)
+		s.confirmSignUp(t, email)
 		require.Len(t, s.profiles(t, email), 1)
 		p, err := s.store.Get(ctx, sub)
 		require.NoError(t, err)
@@ -465,6 +465,20 @@ func TestLegacyUserFirstSignIn(t *testing.T) {
 		require.False(t, p.Pending(), "the imported profile was adopted by the user")
 	})
 
+	step(t, "the migrated user is in USER in the pool (added on the first sign-in)", func(t *testing.T) {
+		p, err := s.store.GetByEmail(ctx, legacyEmail)
+		require.NoError(t, err)
+		groups, err := s.idp.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{
+			UserPoolId: aws.String(s.poolID), Username: aws.String(p.ID),
+		})
+		require.NoError(t, err)
+		var names []string
+		for _, g := range groups.Groups {
+			names = append(names, aws.ToString(g.GroupName))
+		}
+		require.Contains(t, names, defaultGroup)
+	})
+
 	step(t, "second sign-in no longer needs the legacy store and keeps one profile", func(t *testing.T) {
 		// cognito-local matches the email alias case-sensitively (gap,
 		// README.md): sign in with the email as it was stored, or it would
@@ -472,8 +486,130 @@ func TestLegacyUserFirstSignIn(t *testing.T) {
 		tokens, err := s.signIn(ctx, legacyStored, legacyPass)
 		require.NoError(t, err)
 		require.Equal(t, legacyTenant, claims(t, tokens.IdToken)[tenantClaim])
+		require.Contains(t, claims(t, tokens.IdToken)["cognito:groups"], defaultGroup, "Cognito lists the group now")
 		require.Len(t, s.profiles(t, legacyEmail), 1)
 	})
+}
+
+// confirmSignUp confirms a sign-up with the code cognito-local generated, as
+// Amazon Cognito does: confirming the code sent to the email also verifies the
+// email (email_verified "true" in PostConfirmation's event). cognito-local
+// confirms without verifying (gap, README.md), so the suite marks the email
+// verified first, with AdminUpdateUserAttributes; without it poolside rightly
+// treats the address as unproven (default tenant, no email guard).
+func (s *suite) confirmSignUp(t *testing.T, email string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := s.idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{
+		UserPoolId: aws.String(s.poolID), Username: aws.String(email),
+		// cognito-local wants the email beside email_verified
+		UserAttributes: []cipt.AttributeType{{Name: aws.String("email"), Value: aws.String(email)},
+			{Name: aws.String("email_verified"), Value: aws.String("true")}},
+	})
+	require.NoError(t, err)
+	_, err = s.idp.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
+		ClientId: aws.String(s.clientID), Username: aws.String(email), ConfirmationCode: aws.String(s.code(t, email)),
+	})
+	require.NoError(t, err)
+}
+
+// signUpConfirmed signs a user up with email and confirms it with the code
+// cognito-local generated; it returns the user's sub.
+func (s *suite) signUpConfirmed(t *testing.T, email, given, family string) string {
+	t.Helper()
+	ctx := context.Background()
+	out, err := s.idp.SignUp(ctx, &cip.SignUpInput{
+		ClientId: aws.String(s.clientID), Username: aws.String(email), Password: aws.String(firstPassword),
+		UserAttributes: []cipt.AttributeType{
+			{Name: aws.String("given_name"), Value: aws.String(given)},
+			{Name: aws.String("family_name"), Value: aws.String(family)},
+		},
+	})
+	require.NoError(t, err)
+	s.confirmSignUp(t, email)
+	return aws.ToString(out.UserSub)
+}
+
+// Cognito has no delete trigger: the deleted user's profile keeps its email
+// guard. The same address signs up again and signs in all the same; the new
+// profile reclaims the guard (AdminGetUser: the old user is gone).
+func TestDeletedUserSignsUpAgain(t *testing.T) {
+	s := newSuite(t)
+	ctx := context.Background()
+	email := "carla.dias@" + tenantDomain
+	var first string
+
+	step(t, "sign up, confirm, sign in", func(t *testing.T) {
+		first = s.signUpConfirmed(t, email, "Carla", "Dias")
+		_, err := s.signIn(ctx, email, firstPassword)
+		require.NoError(t, err)
+	})
+
+	step(t, "an administrator deletes the user; the profile stays (no delete trigger)", func(t *testing.T) {
+		_, err := s.idp.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(s.poolID), Username: aws.String(email)})
+		require.NoError(t, err)
+		p, err := s.store.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		require.Equal(t, first, p.ID)
+	})
+
+	step(t, "the same email signs up again and signs in, with tenant and USER", func(t *testing.T) {
+		second := s.signUpConfirmed(t, email, "Carla", "Dias")
+		require.NotEqual(t, first, second)
+		tokens, err := s.signIn(ctx, email, firstPassword)
+		require.NoError(t, err, "never refused for poolside's bookkeeping")
+		id := claims(t, tokens.IdToken)
+		require.Equal(t, second, id["sub"])
+		require.Equal(t, tenant, id[tenantClaim])
+		require.Equal(t, []any{defaultGroup}, id["cognito:groups"])
+		holder, err := s.store.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		require.Equal(t, second, holder.ID, "the guard was reclaimed from the deleted user's profile")
+	})
+}
+
+// A federated-style sign-up (PreSignUp_ExternalProvider, as Cognito sends it
+// on a first Google sign-in) whose provider does not say the email is
+// verified is never linked to the native user with that address. cognito-local
+// has no federation, so the event goes to poolside's Invoke API directly, with
+// this pool and its real native user; linking would call AdminLinkProviderForUser.
+func TestFederatedSignUpWithoutVerifiedEmailIsNotLinked(t *testing.T) {
+	s := newSuite(t)
+	ctx := context.Background()
+	email := "dora.native@" + tenantDomain
+	native := s.signUpConfirmed(t, email, "Dora", "Native")
+	endpoint := env(t, "E2E_POOLSIDE_ENDPOINT") + "/2015-03-31/functions/poolside-PreSignUp/invocations"
+
+	for name, verified := range map[string]*string{"absent": nil, "False": aws.String("False"), "0": aws.String("0")} {
+		t.Run("email_verified "+name, func(t *testing.T) {
+			attrs := map[string]any{"email": email, "given_name": "Dora", "family_name": "Native"}
+			if verified != nil {
+				attrs["email_verified"] = *verified
+			}
+			event, err := json.Marshal(map[string]any{
+				"version": "1", "triggerSource": "PreSignUp_ExternalProvider", "region": "us-east-1",
+				"userPoolId": s.poolID, "userName": "Google_1170000000000000" + name,
+				"callerContext": map[string]string{"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": s.clientID},
+				"request":       map[string]any{"userAttributes": attrs, "validationData": nil},
+				"response":      map[string]any{"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false},
+			})
+			require.NoError(t, err)
+			resp, err := http.Post(endpoint, "application/json", bytes.NewReader(event))
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.Empty(t, resp.Header.Get("X-Amz-Function-Error"), "allowed, not refused: %s", body)
+			logs, err := os.ReadFile(env(t, "E2E_POOLSIDE_LOG"))
+			require.NoError(t, err)
+			require.Contains(t, string(logs), "no verified email from the provider")
+			u, err := s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(s.poolID), Username: aws.String(native)})
+			require.NoError(t, err)
+			for _, a := range u.UserAttributes {
+				require.NotEqual(t, "identities", aws.ToString(a.Name), "the native user has no linked identity")
+			}
+		})
+	}
 }
 
 // An admin-created user gets no PostConfirmation (in Amazon Cognito either):

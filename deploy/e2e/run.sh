@@ -92,7 +92,12 @@ export POOLSIDE_APP_URL="https://app.poolside.example/confirm"
 # cognito-local prints whatever email the trigger returns (as a pool with its
 # own SES identity would send it).
 export POOLSIDE_EMAIL_SENDING=DEVELOPER
-export POOLSIDE_MIGRATION_EMAIL_IS_USERNAME=true
+# The pool's sign-in shape, as cognito-local's UserPoolDefaults and the suite's pools have it.
+export POOLSIDE_USERNAME_ATTRIBUTES=email
+# Federated linking is on, so that a federated-style sign-up without a verified
+# email can be shown not to link (cognito-local has no federation: the suite
+# posts that PreSignUp_ExternalProvider event to poolside itself).
+export POOLSIDE_SIGNUP_LINK_PROVIDERS=Google
 
 "$work/poolside" table create >"$work/table.json"
 
@@ -127,5 +132,6 @@ E2E_COGNITO_ENDPOINT="http://127.0.0.1:$cognito_port" \
 E2E_COGNITO_DB="$work/cognito/.cognito/db" \
 E2E_COGNITO_LOG="$work/cognito-local.log" \
 E2E_POOLSIDE_LOG="$work/poolside.log" \
+E2E_POOLSIDE_ENDPOINT="http://127.0.0.1:$poolside_port" \
 E2E_PROFILE_TABLE="$table" \
   go test -tags e2e -count=1 "$@" ./deploy/e2e/

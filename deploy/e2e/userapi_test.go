@@ -81,22 +81,7 @@ func TestUserAPIWithCognitoLocalTokens(t *testing.T) {
 	})
 	require.NoError(t, err)
 	sub := aws.ToString(out.UserSub)
-	_, err = s.idp.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
-		ClientId: aws.String(s.clientID), Username: aws.String(email), ConfirmationCode: aws.String(s.code(t, email)),
-	})
-	require.NoError(t, err)
-	// Amazon Cognito marks the email verified when ConfirmSignUp confirms it
-	// (the pool auto-verifies email); cognito-local does not (README gap), so
-	// the suite does what Cognito would. The sign-in's PreTokenGeneration then
-	// moves the profile to the email domain's tenant.
-	_, err = s.idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{
-		UserPoolId: aws.String(s.poolID), Username: aws.String(email),
-		UserAttributes: []cipt.AttributeType{ // cognito-local wants the email beside email_verified
-			{Name: aws.String("email"), Value: aws.String(email)},
-			{Name: aws.String("email_verified"), Value: aws.String("true")},
-		},
-	})
-	require.NoError(t, err)
+	s.confirmSignUp(t, email) // verifies the email too, as Amazon Cognito does
 	tokens, err := s.signIn(ctx, email, firstPassword)
 	require.NoError(t, err)
 	idToken, accessToken := aws.ToString(tokens.IdToken), aws.ToString(tokens.AccessToken)
