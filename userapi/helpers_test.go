@@ -63,7 +63,7 @@ type pool struct {
 	jwks    atomic.Value // []byte
 }
 
-func newPool(t *testing.T) *pool {
+func newPool(t testing.TB) *pool {
 	t.Helper()
 	ks := rsaKeys()
 	p := &pool{}
@@ -90,7 +90,7 @@ func newPool(t *testing.T) *pool {
 }
 
 // publish makes the pool's JWKS hold the public halves of keys.
-func (p *pool) publish(t *testing.T, keys ...jwk.Key) {
+func (p *pool) publish(t testing.TB, keys ...jwk.Key) {
 	t.Helper()
 	set := jwk.NewSet()
 	for _, k := range keys {
@@ -131,7 +131,7 @@ func (p *pool) machineClaims(scope string) map[string]any {
 }
 
 // sign signs claims with key (the pool's key by default).
-func (p *pool) sign(t *testing.T, claims map[string]any, key ...jwk.Key) string {
+func (p *pool) sign(t testing.TB, claims map[string]any, key ...jwk.Key) string {
 	t.Helper()
 	k := p.key
 	if len(key) > 0 {

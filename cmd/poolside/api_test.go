@@ -51,6 +51,7 @@ func TestServeUserAPI(t *testing.T) {
 	resp, doc := get("/api/me", "")
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+	assert.Contains(t, doc["detail"], "Authorization: Bearer", "says what to send")
 	resp, doc = get("/api/me", "Bearer a.b.c")
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Contains(t, doc["detail"], "POOLSIDE_JWT_ISSUER", "no issuer configured: says what to set")
