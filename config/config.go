@@ -1,5 +1,10 @@
-// Package config holds the deployment configuration shared by every
-// trigger: the POOLSIDE_* environment variables, read once by cmd/poolside.
+// Package config holds the deployment configuration: the POOLSIDE_*
+// environment variables (Vars lists each with the triggers that read it),
+// read once by cmd/poolside. FromEnv reads and validates them, one file per
+// area (signup.go, tokens.go, messages.go…); a bad value keeps its default and
+// is reported once, and the error lists every problem, sorted. Tests build a
+// Config by hand and call Validate. It is configuration, not domain: the
+// domain lives in triggers, messages, migration and profilestore.
 package config
 
 import (

@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/base64"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,7 +149,7 @@ func (c MigrationConfig) validate(ps *problems) {
 	for _, f := range migration.Fields {
 		known[f] = true
 	}
-	for _, f := range sortedKeys(c.Dynamo.Attributes) {
+	for _, f := range slices.Sorted(maps.Keys(c.Dynamo.Attributes)) {
 		if !known[f] {
 			ps.addf("POOLSIDE_LEGACY_DYNAMODB_ATTRIBUTES: %q is not a legacy field (%s)", f, strings.Join(migration.Fields, ", "))
 		}

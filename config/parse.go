@@ -1,8 +1,6 @@
 package config
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,6 +73,3 @@ func parseVar[T any](env Env, name string, def T, ps *problems, parse func(strin
 	}
 	return x
 }
-
-// sortedKeys returns m's keys in order (stable messages).
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -58,7 +60,7 @@ func (c *ProfilesConfig) load(env Env, ps *problems) {
 }
 
 func (c ProfilesConfig) validate(ps *problems) {
-	for _, role := range sortedKeys(c.RoleGroups) {
+	for _, role := range slices.Sorted(maps.Keys(c.RoleGroups)) {
 		if g := c.RoleGroups[role]; len(g) > 128 || strings.ContainsFunc(g, unicode.IsSpace) {
 			ps.addf("POOLSIDE_LEGACY_ROLE_GROUPS: %q (role %s) is not a Cognito group name", g, role)
 		}
@@ -66,7 +68,7 @@ func (c ProfilesConfig) validate(ps *problems) {
 	if len(c.DefaultGroup) > 128 {
 		ps.addf("POOLSIDE_DEFAULT_GROUP: %d characters; Cognito group names have at most 128", len(c.DefaultGroup))
 	}
-	for _, d := range sortedKeys(c.TenantByDomain) {
+	for _, d := range slices.Sorted(maps.Keys(c.TenantByDomain)) {
 		if !strings.Contains(d, ".") || strings.ContainsAny(d, " @/") {
 			ps.addf("POOLSIDE_TENANT_DOMAINS: %q is not a domain", d)
 		}

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -89,12 +91,12 @@ func (c TokensConfig) validate(ps *problems) {
 			ps.addf("POOLSIDE_TOKEN_SCOPES: scope %q has an unknown placeholder (known: %s, %s)", s, triggers.ScopeTenant, triggers.ScopeRole)
 		}
 	}
-	for _, client := range sortedKeys(c.ClientTenants) {
+	for _, client := range slices.Sorted(maps.Keys(c.ClientTenants)) {
 		if strings.ContainsFunc(c.ClientTenants[client], unicode.IsSpace) {
 			ps.addf("POOLSIDE_CLIENT_TENANTS: tenant %q of client %s holds a space", c.ClientTenants[client], client)
 		}
 	}
-	for _, client := range sortedKeys(c.ClientScopes) {
+	for _, client := range slices.Sorted(maps.Keys(c.ClientScopes)) {
 		if _, ok := c.ClientTenants[client]; !ok {
 			ps.addf("POOLSIDE_CLIENT_SCOPES: client %s has no tenant in POOLSIDE_CLIENT_TENANTS", client)
 		}

@@ -1,6 +1,6 @@
 // Package migration moves users of a legacy password store to Amazon Cognito:
-// it looks legacy users up (Source: a JSON Lines file, a DynamoDB table or
-// PostgreSQL), verifies their passwords in the legacy hash formats (the
+// it looks legacy users up (a Source per registered Scheme: a JSON Lines
+// file, DynamoDB, PostgreSQL… — Schemes lists them; Open picks one from a URL), verifies their passwords in the legacy hash formats (the
 // Formats registry: bcrypt, argon2, Django, passlib, phpass, WordPress,
 // crypt(3), LDAP, ASP.NET Identity, Firebase scrypt, Keycloak), optionally
 // checks a verified password against Have I Been Pwned (HIBP), maps users to

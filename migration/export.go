@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -52,7 +53,7 @@ func Export(ctx context.Context, src Lister, w io.Writer, opts ExportOptions) (E
 		header = StandardHeader
 	}
 	stats := ExportStats{Skipped: map[string]int{}}
-	if !contains(header, "cognito:username") {
+	if !slices.Contains(header, "cognito:username") {
 		return stats, errors.New("CSV header has no cognito:username column")
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
@@ -149,13 +150,4 @@ func ReadHeader(r io.Reader) ([]string, error) {
 		return nil, fmt.Errorf("header: %w", err)
 	}
 	return rec, nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -7,8 +7,11 @@
 // values, [] for an empty response, an array preferredRole). Responses are
 // encoded here, not by aws-lambda-go, whose zero values Cognito rejects (see
 // events.go). Errors reach the end user as
-// "<Trigger> failed with error <message>.", so only a Refusal's message is
-// shown; anything else becomes a generic message with a reference to the log.
+// "<Trigger> failed with error <text>.": a handler refuses with a Refusal
+// naming a messages.Code, and the router writes that code's text in the
+// user's locale (package messages; the locale attribute, then
+// clientMetadata.locale, then English); anything else becomes the generic
+// text with a reference to the log line.
 //
 // One file per trigger holds its handler; each declares the few store and SDK
 // methods it calls.

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -252,7 +252,7 @@ func encodeEvent(raw map[string]json.RawMessage) ([]byte, error) {
 			rest = append(rest, k)
 		}
 	}
-	sort.Strings(rest)
+	slices.Sort(rest)
 	var b bytes.Buffer
 	b.WriteByte('{')
 	first := true

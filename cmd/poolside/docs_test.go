@@ -1,7 +1,9 @@
 package main
 
 import (
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,4 +54,47 @@ func TestPinFlagNamesEveryTrigger(t *testing.T) {
 	p := pinFlag{}
 	require.NoError(t, p.Set("fn=PreSignUp"))
 	assert.Equal(t, triggers.PreSignUp, p["fn"])
+}
+
+// README's "Where things live" names every Go package of the tree, and only those.
+func TestReadmeMapsEveryPackage(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	readme := string(b)
+	start := strings.Index(readme, "## Where things live")
+	require.GreaterOrEqual(t, start, 0, "README has a Where things live section")
+	section := readme[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	listed := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		if dir, ok := strings.CutPrefix(line, "- `"); ok {
+			dir, _, _ = strings.Cut(dir, "`")
+			listed[strings.TrimSuffix(dir, "/")] = true
+		}
+	}
+	packages := map[string]bool{}
+	root := filepath.Join("..", "..")
+	require.NoError(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata" || d.Name() == "dist") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			rel, err := filepath.Rel(root, filepath.Dir(p))
+			require.NoError(t, err)
+			packages[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	}))
+	require.NotEmpty(t, packages)
+	for p := range packages {
+		assert.True(t, listed[p], "README's Where things live lacks a line for %s/", p)
+	}
+	for p := range listed {
+		assert.True(t, packages[p], "README's Where things live lists %s/, which holds no Go package", p)
+	}
 }

@@ -1,7 +1,9 @@
 // Command poolside is the Cognito user-pool trigger suite: the Lambda
 // function itself (when AWS_LAMBDA_RUNTIME_API is set), a local Lambda
 // Invoke API (serve), a one-shot invoker (invoke) and the admin commands.
-// It only wires: the work happens in triggers, profilestore and migration.
+// It only wires: configuration comes from package config, and the work
+// happens in triggers, messages, profilestore, migration and userapi. The
+// local Invoke API (invokeapi.go) lives here because Lambda never uses it.
 package main
 
 import (

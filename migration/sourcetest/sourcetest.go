@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ type Options struct {
 func Run(t *testing.T, src migration.Source, fx Fixture, opts Options) {
 	t.Helper()
 	ctx := context.Background()
-	held := func(username string) bool { return !contains(opts.Skip, username) }
+	held := func(username string) bool { return !slices.Contains(opts.Skip, username) }
 	// the lookups: a username, an email in any case, an unknown login
 	cases := map[string]struct {
 		login    string
@@ -179,13 +180,4 @@ func expected(u migration.User, opts Options) migration.User {
 		u.Email = strings.ToLower(u.Email)
 	}
 	return u
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 // Package signup decides who may sign up: e-mail syntax (net/mail plus IDN
 // domains), domain allow- and deny-lists, disposable-address blocking, name
-// rules and required attributes, and the localized text of each refusal. It
+// rules and required attributes. A refusal is a Violation naming a messages.Code; its
+// text, in the user's language, lives in package messages. It
 // holds no Lambda types: the PreSignUp trigger in package triggers reads the
 // event, asks a Policy, and answers.
 //
