@@ -344,3 +344,20 @@ func TestUserMigrationBreachedPassword(t *testing.T) {
 		})
 	}
 }
+
+// Issue 11 item 10: a malformed stored hash that holds a secret is logged
+// by format and position, never quoted.
+func TestUserMigrationNeverLogsTheStoredHash(t *testing.T) {
+	const secret = "Hunter2-Plaintext-Secret"
+	for _, hash := range []string{"$argon2id$v=19$" + secret + "$$", secret, "{SSHA}" + secret, "$6$rounds=" + secret + "$x$y"} {
+		var logs bytes.Buffer
+		users := map[string]migration.User{"ray": {Username: "ray", Email: "ray@legacy.example.com", EmailVerified: true, PasswordHash: hash}}
+		h := &UserMigrationHandler{Legacy: &migration.Authenticator{Source: fakeSource(users), DummyCost: bcrypt.MinCost}}
+		_, err := migrationRouter(t, h, &logs).Invoke(context.Background(), migrationEvent(UserMigrationAuthentication, "ray", "hunter2"))
+		require.Error(t, err)
+		require.Contains(t, logs.String(), "hashProblem")
+		require.NotContains(t, logs.String(), "Hunter2")
+		require.NotContains(t, logs.String(), "Secret")
+		require.NotContains(t, err.Error(), "Hunter2")
+	}
+}
