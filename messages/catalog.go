@@ -45,6 +45,16 @@ type Catalog struct {
 	locales []string // DefaultLocale first
 	matcher language.Matcher
 	sets    map[string]*localeSet
+	lazy    map[string]func() *localeSet // Default's locales, each parsed on first use
+}
+
+// set returns loc's templates, parsing them first in a lazy catalog.
+func (m *Catalog) set(loc string) (*localeSet, bool) {
+	if parse, ok := m.lazy[loc]; ok {
+		return parse(), true
+	}
+	set, ok := m.sets[loc]
+	return set, ok
 }
 
 // localeSet is one locale's templates.
@@ -84,10 +94,36 @@ func Load(override fs.FS) (*Catalog, error) {
 	return m, nil
 }
 
-// Default is the embedded catalog, parsed on first use without the render
-// check Load runs: a test runs it at build time, and a function's cold start
-// stays short.
-var Default = sync.OnceValues(func() (*Catalog, error) { return Parse(nil) })
+// Default is the embedded catalog without the render check Load runs (a test
+// runs it at build time), each locale parsed on its first use: a function's
+// first message parses one locale's templates, not every locale's (cold start).
+var Default = sync.OnceValues(lazyEmbedded)
+
+func lazyEmbedded() (*Catalog, error) {
+	locales, err := localesOf(nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	layout, layoutName, err := readFile(nil, layoutFile, "")
+	if err != nil {
+		return nil, err
+	}
+	m := &Catalog{locales: locales, lazy: map[string]func() *localeSet{}}
+	tags := make([]language.Tag, 0, len(locales))
+	for _, loc := range locales {
+		m.lazy[loc] = sync.OnceValue(func() *localeSet {
+			var ps Problems
+			set, ok := parseLocale(nil, loc, layout, layoutName, &ps)
+			if !ok { // the embedded files are checked at build time (TestDefaultIsTheEmbeddedCatalog)
+				panic("messages: embedded locale " + loc + ": " + ps.Error())
+			}
+			return set
+		})
+		tags = append(tags, language.MustParse(loc))
+	}
+	m.matcher = language.NewMatcher(tags)
+	return m, nil
+}
 
 // Parse is Load without the render check: the files must parse and define
 // every kind and code. The error is a Problems.

@@ -144,6 +144,30 @@ func TestEveryLocaleHasEveryText(t *testing.T) {
 	}
 }
 
+// TestDefaultIsTheEmbeddedCatalog: Default parses each locale on first use
+// and then answers exactly as the catalog parsed at once: every kind and
+// refusal of every locale (and an unknown locale, which falls back).
+func TestDefaultIsTheEmbeddedCatalog(t *testing.T) {
+	eager, err := Parse(nil)
+	require.NoError(t, err)
+	lazy, err := lazyEmbedded()
+	require.NoError(t, err)
+	d := Data{Brand: "Acme", UserName: "ana", GivenName: "Ana", FamilyName: "Lima", Email: "ana@example.com", ConfirmURL: "https://app.example/c"}
+	ph := Placeholders{Code: "{####}", Username: "{username}"}
+	for _, loc := range append(eager.Locales(), "xx") {
+		for _, kind := range Kinds {
+			want, wantProblems := eager.Render(kind, loc, d, ph)
+			got, gotProblems := lazy.Render(kind, loc, d, ph)
+			require.Equal(t, wantProblems, gotProblems, "%s %s", loc, kind)
+			require.Equal(t, want, got, "%s %s", loc, kind)
+		}
+		for _, code := range Codes {
+			require.Equal(t, eager.Refusal(loc, code, Args{Field: "email", Ref: "0a1b2c3d"}),
+				lazy.Refusal(loc, code, Args{Field: "email", Ref: "0a1b2c3d"}), "%s %s", loc, code)
+		}
+	}
+}
+
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(nil); err != nil {

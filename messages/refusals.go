@@ -108,7 +108,7 @@ func (m *Catalog) Refusal(loc string, code Code, a Args) string {
 }
 
 func (m *Catalog) refusal(loc string, code Code, a Args) (string, error) {
-	set, ok := m.sets[loc]
+	set, ok := m.set(loc)
 	if !ok || set.refusals == nil {
 		return "", fmt.Errorf("no locale %q", loc)
 	}

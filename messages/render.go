@@ -134,9 +134,10 @@ func safePlaceholder(p string) bool {
 // href stays {####}, not %7B####%7D. A part that breaks Cognito's rules is
 // replaced by a minimal fallback; problems say which and why.
 func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Message, []string) {
-	set, ok := m.sets[loc]
+	set, ok := m.set(loc)
 	if !ok {
-		loc, set = DefaultLocale, m.sets[DefaultLocale]
+		loc = DefaultLocale
+		set, _ = m.set(loc)
 	}
 	tok := newTokens()
 	d.Locale = loc

@@ -34,18 +34,19 @@ func main() {
 		runs      = flag.Int("runs", 21, "cold starts per function and side")
 		warm      = flag.Int("warm", 0, "then this many mixed warm invocations per function, reporting peak RSS (0: skip)")
 		callgrind = flag.Bool("callgrind", false, "also count instructions exec → first response under valgrind --tool=callgrind")
+		keep      = flag.String("keep", "", "copy the built bootstraps and callgrind outputs into this folder")
 		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
 		params    = flag.String("params", "MigrationEnabled=true,LegacySource=dynamodb://"+legacyTable+",BcryptCost=10",
 			"template parameter overrides")
 	)
 	flag.Parse()
-	if err := run(*tplPath, *fixtures, *runs, *warm, *callgrind, *only, *params); err != nil {
+	if err := run(*tplPath, *fixtures, *runs, *warm, *callgrind, *only, *params, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params string) error {
+func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params, keep string) error {
 	overrides := map[string]string{}
 	for _, kv := range strings.Split(params, ",") {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -64,7 +65,12 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params 
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	defer func() {
+		if keep != "" {
+			_ = os.CopyFS(keep, os.DirFS(work))
+		}
+		_ = os.RemoveAll(work)
+	}()
 
 	hello := filepath.Join(work, "hello", "bootstrap")
 	if err := buildHello(hello); err != nil {
@@ -222,7 +228,7 @@ func instructions(bin string, env []string, event []byte, work string) (int64, e
 	defer api.close()
 	api.timeout = 10 * time.Minute // valgrind runs a program ~50× slower
 	api.queue(event)
-	outFile := filepath.Join(work, "callgrind.out")
+	outFile := filepath.Join(work, "callgrind."+filepath.Base(filepath.Dir(bin))+".out") // kept with -keep
 	_ = os.Remove(outFile)
 	var out bytes.Buffer
 	cmd := exec.Command("valgrind", "--tool=callgrind", "--callgrind-out-file="+outFile, bin)
