@@ -13,11 +13,6 @@ import (
 	"github.com/poolside-io/poolside/profilestore"
 )
 
-// profileEnsurer is what the profile-creating triggers need of the store.
-type profileEnsurer interface {
-	Ensure(ctx context.Context, p profilestore.Profile) (profilestore.Profile, bool, error)
-}
-
 // passwordRecorder records a password reset.
 type passwordRecorder interface {
 	SetPasswordChanged(ctx context.Context, id string, at time.Time) error
