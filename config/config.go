@@ -49,6 +49,7 @@ type Config struct {
 	Tokens    TokensConfig
 	Messages  MessagesConfig
 	PreAuth   PreAuthConfig
+	Senders   SendersConfig
 	API       APIConfig
 }
 
@@ -113,6 +114,7 @@ func FromEnv(env Env) (Config, error) {
 	c.Tokens.load(env, &ps)
 	c.Messages.load(env, &ps)
 	c.PreAuth.load(env, &ps)
+	c.Senders.load(env, &ps)
 	c.API.load(env, &ps)
 	c.validate(&ps)
 	return c, ps.err()
@@ -150,6 +152,7 @@ func (c Config) validate(ps *problems) {
 	c.SignUp.validate(ps)
 	c.Tokens.validate(ps)
 	c.Messages.validate(ps)
+	c.Senders.validate(c, ps)
 	c.API.validate(ps)
 }
 

@@ -36,6 +36,9 @@ var (
 	signUp    = []triggers.Trigger{triggers.PreSignUp}
 	tokens    = []triggers.Trigger{triggers.PreTokenGeneration}
 	customMsg = []triggers.Trigger{triggers.CustomMessage}
+	// texts: the triggers that render messages (CustomMessage's templates).
+	texts     = []triggers.Trigger{triggers.CustomMessage, triggers.CustomEmailSender, triggers.CustomSMSSender}
+	senders   = []triggers.Trigger{triggers.CustomEmailSender, triggers.CustomSMSSender}
 	migrating = []triggers.Trigger{triggers.UserMigration}
 )
 
@@ -84,9 +87,16 @@ var Vars = []Var{
 	{Name: "POOLSIDE_PREAUTH_FAIL_CLOSED", ReadBy: []triggers.Trigger{triggers.PreAuthentication}},
 
 	{Name: "POOLSIDE_EMAIL_SENDING", ReadBy: customMsg},
-	{Name: "POOLSIDE_APP_URL", ReadBy: customMsg},
-	{Name: "POOLSIDE_BRAND_NAME", ReadBy: customMsg},
+	{Name: "POOLSIDE_APP_URL", ReadBy: texts},
+	{Name: "POOLSIDE_BRAND_NAME", ReadBy: texts},
 	{Name: "POOLSIDE_TEMPLATES_DIR"}, // refusals of every trigger, and CustomMessage
+
+	{Name: "POOLSIDE_SENDER_KMS_KEY_ARN", ReadBy: senders},
+	{Name: "POOLSIDE_SENDER_FROM", ReadBy: []triggers.Trigger{triggers.CustomEmailSender}},
+	{Name: "POOLSIDE_SENDER_CONFIGURATION_SET", ReadBy: []triggers.Trigger{triggers.CustomEmailSender}},
+	{Name: "POOLSIDE_KMS_ENDPOINT", ReadBy: senders},
+	{Name: "POOLSIDE_SES_ENDPOINT", ReadBy: []triggers.Trigger{triggers.CustomEmailSender}},
+	{Name: "POOLSIDE_SNS_ENDPOINT", ReadBy: []triggers.Trigger{triggers.CustomSMSSender}},
 
 	{Name: "POOLSIDE_MIGRATION_BCRYPT_COST", ReadBy: migrating},
 	{Name: "POOLSIDE_MIGRATION_EMAIL_IS_USERNAME", ReadBy: migrating},

@@ -15,6 +15,7 @@ type Memory struct {
 	byID     map[string]Profile
 	byEmail  map[string]string // normalised email → id
 	byHandle map[string]string // normalised handle → id
+	claims   map[string]time.Time
 }
 
 var _ Store = (*Memory)(nil)

@@ -286,3 +286,29 @@ type PreAuthenticationEvent = Event[PreAuthenticationRequest, EmptyResponse]
 func (r *Router) HandlePreAuthentication(fn func(context.Context, *PreAuthenticationEvent) error) {
 	register(r, fn, Sources[PreAuthentication]...)
 }
+
+// ---- CustomEmailSender, CustomSMSSender ----
+
+// CustomSenderRequest is the request of CustomEmailSender_* and
+// CustomSMSSender_* events. Code is the code (or temporary password)
+// encrypted by Cognito with the pool's KMS key, base64: it is a Secret even
+// so. It is empty for AccountTakeOverNotification.
+type CustomSenderRequest struct {
+	Type           string     `json:"type"`
+	Code           Secret     `json:"code"`
+	UserAttributes Attributes `json:"userAttributes"`
+	ClientMetadata Attributes `json:"clientMetadata"`
+}
+
+// CustomSenderEvent is a decoded CustomEmailSender_* or CustomSMSSender_* event.
+type CustomSenderEvent = Event[CustomSenderRequest, EmptyResponse]
+
+// HandleCustomEmailSender registers fn for every CustomEmailSender source.
+func (r *Router) HandleCustomEmailSender(fn func(context.Context, *CustomSenderEvent) error) {
+	register(r, fn, Sources[CustomEmailSender]...)
+}
+
+// HandleCustomSMSSender registers fn for every CustomSMSSender source.
+func (r *Router) HandleCustomSMSSender(fn func(context.Context, *CustomSenderEvent) error) {
+	register(r, fn, Sources[CustomSMSSender]...)
+}

@@ -19,6 +19,8 @@ const (
 	CustomMessage      Trigger = "CustomMessage"
 	PostAuthentication Trigger = "PostAuthentication"
 	PreAuthentication  Trigger = "PreAuthentication"
+	CustomEmailSender  Trigger = "CustomEmailSender"
+	CustomSMSSender    Trigger = "CustomSMSSender"
 )
 
 // Every user-pool triggerSource the router knows.
@@ -51,6 +53,23 @@ const (
 	PostAuthenticationAuthentication Source = "PostAuthentication_Authentication"
 
 	PreAuthenticationAuthentication Source = "PreAuthentication_Authentication"
+
+	CustomEmailSenderSignUp                      Source = "CustomEmailSender_SignUp"
+	CustomEmailSenderResendCode                  Source = "CustomEmailSender_ResendCode"
+	CustomEmailSenderForgotPassword              Source = "CustomEmailSender_ForgotPassword"
+	CustomEmailSenderUpdateUserAttribute         Source = "CustomEmailSender_UpdateUserAttribute"
+	CustomEmailSenderVerifyUserAttribute         Source = "CustomEmailSender_VerifyUserAttribute"
+	CustomEmailSenderAdminCreateUser             Source = "CustomEmailSender_AdminCreateUser"
+	CustomEmailSenderAuthentication              Source = "CustomEmailSender_Authentication"
+	CustomEmailSenderAccountTakeOverNotification Source = "CustomEmailSender_AccountTakeOverNotification"
+
+	CustomSMSSenderSignUp              Source = "CustomSMSSender_SignUp"
+	CustomSMSSenderResendCode          Source = "CustomSMSSender_ResendCode"
+	CustomSMSSenderForgotPassword      Source = "CustomSMSSender_ForgotPassword"
+	CustomSMSSenderUpdateUserAttribute Source = "CustomSMSSender_UpdateUserAttribute"
+	CustomSMSSenderVerifyUserAttribute Source = "CustomSMSSender_VerifyUserAttribute"
+	CustomSMSSenderAdminCreateUser     Source = "CustomSMSSender_AdminCreateUser"
+	CustomSMSSenderAuthentication      Source = "CustomSMSSender_Authentication"
 )
 
 // Sources lists every known triggerSource, grouped by trigger.
@@ -68,10 +87,20 @@ var Sources = map[Trigger][]Source{
 	},
 	PostAuthentication: {PostAuthenticationAuthentication},
 	PreAuthentication:  {PreAuthenticationAuthentication},
+	CustomEmailSender: {
+		CustomEmailSenderSignUp, CustomEmailSenderResendCode, CustomEmailSenderForgotPassword,
+		CustomEmailSenderUpdateUserAttribute, CustomEmailSenderVerifyUserAttribute, CustomEmailSenderAdminCreateUser,
+		CustomEmailSenderAuthentication, CustomEmailSenderAccountTakeOverNotification,
+	},
+	CustomSMSSender: {
+		CustomSMSSenderSignUp, CustomSMSSenderResendCode, CustomSMSSenderForgotPassword,
+		CustomSMSSenderUpdateUserAttribute, CustomSMSSenderVerifyUserAttribute, CustomSMSSenderAdminCreateUser,
+		CustomSMSSenderAuthentication,
+	},
 }
 
 // AllTriggers lists the triggers in the order Cognito runs them for a sign-up.
-var AllTriggers = []Trigger{PreSignUp, CustomMessage, PostConfirmation,
+var AllTriggers = []Trigger{PreSignUp, CustomMessage, CustomEmailSender, CustomSMSSender, PostConfirmation,
 	UserMigration, PreAuthentication, PostAuthentication, PreTokenGeneration}
 
 // Trigger returns the trigger a source belongs to, and false for an unknown source.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"log/slog"
 	"os"
@@ -71,7 +72,50 @@ func newTestApp(tb testing.TB, env map[string]string, logw *bytes.Buffer) *app {
 	cfg.Budget = testBudget
 	a, err := wire(cfg, slog.New(slog.NewJSONHandler(logw, nil)))
 	require.NoError(tb, err)
+	if a.sender != nil {
+		// The custom senders decrypt with a stand-in (the fixtures' codes
+		// are not real ciphertexts; senders_integration_test.go decrypts real
+		// ones with KMS) and deliver into an outbox the golden test reads.
+		ob := &testOutbox{}
+		a.sender.Decrypter = fixtureDecrypter{}
+		a.sender.Email, a.sender.SMS = ob, ob
+	}
 	return a
+}
+
+// fixtureCodes are what fixtureDecrypter "decrypts": a verification code, and
+// a temporary password with characters HTML and URLs must escape.
+var fixtureCodes = []string{"482913", `Tmp<&"9xQ+ 1`}
+
+// fixtureDecrypter stands in for the Encryption SDK: a fixture's code is
+// base64 of "fixture ciphertext: <source>".
+type fixtureDecrypter struct{}
+
+func (fixtureDecrypter) Decrypt(_ context.Context, ciphertext []byte) ([]byte, error) {
+	s := string(ciphertext)
+	if !strings.HasPrefix(s, "fixture ciphertext: ") {
+		return nil, errors.New("not a fixture ciphertext")
+	}
+	if strings.Contains(s, "AdminCreateUser") {
+		return []byte(fixtureCodes[1]), nil
+	}
+	return []byte(fixtureCodes[0]), nil
+}
+
+// testOutbox records what the senders deliver.
+type testOutbox struct {
+	Email []triggers.OutgoingEmail `json:"email,omitempty"`
+	SMS   []triggers.OutgoingSMS   `json:"sms,omitempty"`
+}
+
+func (o *testOutbox) SendEmail(_ context.Context, m triggers.OutgoingEmail) error {
+	o.Email = append(o.Email, m)
+	return nil
+}
+
+func (o *testOutbox) SendSMS(_ context.Context, m triggers.OutgoingSMS) error {
+	o.SMS = append(o.SMS, m)
+	return nil
 }
 
 func fixtureNames(tb testing.TB) []string {
@@ -109,21 +153,47 @@ func TestGolden(t *testing.T) {
 	for _, name := range fixtureNames(t) {
 		t.Run(name, func(t *testing.T) {
 			var logs bytes.Buffer
-			got := invokeFixture(t, newTestApp(t, goldenEnv, &logs), name)
-			path := filepath.Join(fixturesDir, "golden", name+".json")
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, prettyJSON(t, got), 0o644))
+			a := newTestApp(t, goldenEnv, &logs)
+			got := invokeFixture(t, a, name)
+			compareGolden(t, name+".json", got, &logs)
+			if ob, ok := a.senderOutbox(); ok {
+				// A custom sender's answer is {}: what it delivered is pinned
+				// beside it, in <name>.sent.json.
+				var sent bytes.Buffer
+				enc := json.NewEncoder(&sent)
+				enc.SetEscapeHTML(false) // the HTML reads as HTML
+				require.NoError(t, enc.Encode(ob))
+				compareGolden(t, name+".sent.json", bytes.TrimSpace(sent.Bytes()), &logs)
+				require.NotContains(t, logs.String(), `"fallback"`, "every source renders from its templates")
 			}
-			stored, err := os.ReadFile(path)
-			require.NoError(t, err, "no golden file: run make golden")
-			// Stored indented for review; compacting gives back the exact bytes
-			// (indentation never touches string contents or key order).
-			var want bytes.Buffer
-			require.NoError(t, json.Compact(&want, stored), "golden file %s is not JSON", path)
-			require.Equal(t, want.String(), string(got), "log:\n%s", logs.String())
 		})
 	}
+}
+
+// compareGolden compares got with fixtures/golden/<file> (rewriting it with -update).
+func compareGolden(t *testing.T, file string, got []byte, logs *bytes.Buffer) {
+	t.Helper()
+	path := filepath.Join(fixturesDir, "golden", file)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, prettyJSON(t, got), 0o644))
+	}
+	stored, err := os.ReadFile(path)
+	require.NoError(t, err, "no golden file: run make golden")
+	// Stored indented for review; compacting gives back the exact bytes
+	// (indentation never touches string contents or key order).
+	var want bytes.Buffer
+	require.NoError(t, json.Compact(&want, stored), "golden file %s is not JSON", path)
+	require.Equal(t, want.String(), string(got), "log:\n%s", logs.String())
+}
+
+// senderOutbox returns the test outbox of a wired custom sender.
+func (a *app) senderOutbox() (*testOutbox, bool) {
+	if a.sender == nil {
+		return nil, false
+	}
+	ob, ok := a.sender.Email.(*testOutbox)
+	return ob, ok && (len(ob.Email) > 0 || len(ob.SMS) > 0)
 }
 
 // prettyJSON is how a golden file is stored: indented two spaces, one final newline.
@@ -162,6 +232,9 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		invokeFixture(t, newTestApp(t, goldenEnv, &logs), name)
 	}
 	require.NotEmpty(t, secrets, "the fixtures carry at least one password")
+	for _, c := range fixtureCodes { // what the senders decrypt
+		secrets[c] = true
+	}
 	require.NotZero(t, logs.Len())
 	for s := range secrets {
 		require.NotContains(t, logs.String(), s)

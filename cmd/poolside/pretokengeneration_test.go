@@ -190,5 +190,6 @@ func TestPreTokenGenerationKillSwitchOnDynamoDB(t *testing.T) {
 	require.Equal(t, profilestore.StatusSuspended, p.Status)
 	body, fnErr = post(t, url, eventFor(t, "TokenGeneration_RefreshTokens.v3", pool, user, sub))
 	require.Equal(t, "Unhandled", fnErr)
-	require.Contains(t, string(body), "This account is not active.")
+	// The fixture's user reads Portuguese (locale pt-BR).
+	require.Contains(t, string(body), "Esta conta não está ativa")
 }

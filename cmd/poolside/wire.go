@@ -27,6 +27,7 @@ type app struct {
 
 	awsOnce func() (aws.Config, error)
 	store   profilestore.Store
+	sender  *triggers.CustomSenderHandler // both custom senders share it
 	apiState
 }
 
@@ -56,6 +57,8 @@ func wire(cfg config.Config, log *slog.Logger) (*app, error) {
 		{triggers.CustomMessage, wireCustomMessage},
 		{triggers.PostAuthentication, wirePostAuthentication},
 		{triggers.PreAuthentication, wirePreAuthentication},
+		{triggers.CustomEmailSender, wireCustomEmailSender},
+		{triggers.CustomSMSSender, wireCustomSMSSender},
 	}
 	for _, s := range steps {
 		if !cfg.Enabled(s.t) {
@@ -70,7 +73,7 @@ func wire(cfg config.Config, log *slog.Logger) (*app, error) {
 
 // awsLoader loads the AWS configuration once, on first use.
 func awsLoader(cfg config.Config) func() (aws.Config, error) {
-	local := cfg.DynamoDBEndpoint != "" || cfg.CognitoEndpoint != ""
+	local := cfg.DynamoDBEndpoint != "" || cfg.CognitoEndpoint != "" || cfg.Senders.Local()
 	return sync.OnceValues(func() (aws.Config, error) { return loadAWS(context.Background(), local) })
 }
 

@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore NewStore) {
 		"ConcurrentUpdatesAllLand":             testConcurrentUpdates,
 		"DeleteFreesEmailAndHandle":            testDelete,
 		"InvalidInput":                         testInvalid,
+		"ClaimsAtMostOnce":                     testClaims,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, newStore(t)) })
@@ -510,4 +511,45 @@ func testUpdateKeepsIdentity(t *testing.T, s profilestore.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, "globex", got.TenantID)
 	assert.Equal(t, int64(2), got.Version)
+}
+
+// claimer is what the custom senders use to send a code at most once.
+type claimer interface {
+	Claim(ctx context.Context, key string, until time.Time) (bool, error)
+	Release(ctx context.Context, key string) error
+}
+
+func testClaims(t *testing.T, s profilestore.Store) {
+	c, ok := s.(claimer)
+	require.True(t, ok, "%T has no Claim/Release", s)
+	ctx := context.Background()
+	key := fmt.Sprintf("conformance-%d", time.Now().UnixNano())
+	later := time.Now().Add(time.Hour)
+
+	got, err := c.Claim(ctx, key, later)
+	require.NoError(t, err)
+	assert.True(t, got, "first claim")
+	got, err = c.Claim(ctx, key, later)
+	require.NoError(t, err)
+	assert.False(t, got, "second claim within the window")
+	got, err = c.Claim(ctx, key+"-other", later)
+	require.NoError(t, err)
+	assert.True(t, got, "another key")
+
+	require.NoError(t, c.Release(ctx, key))
+	got, err = c.Claim(ctx, key, later)
+	require.NoError(t, err)
+	assert.True(t, got, "claim after release")
+
+	expired := key + "-expired"
+	got, err = c.Claim(ctx, expired, time.Now().Add(-time.Second))
+	require.NoError(t, err)
+	require.True(t, got)
+	got, err = c.Claim(ctx, expired, later)
+	require.NoError(t, err)
+	assert.True(t, got, "an expired claim can be taken again")
+
+	// Claims live beside profiles without being one.
+	_, err = s.Get(ctx, key)
+	assert.ErrorIs(t, err, profilestore.ErrNotFound)
 }
