@@ -1,9 +1,17 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/poolside-io/poolside/config"
 )
@@ -22,5 +30,60 @@ func BenchmarkColdStart(b *testing.B) {
 		if _, err := wire(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil))); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkWarm is P2 of the README's performance table: one warm invocation
+// through lambda.NewHandler(...).Invoke — the JSON path Lambda uses — on the
+// golden configuration with the memory store, reported as p50 and p99 (the
+// tail is what a user waits for). "json-roundtrip" is the floor: decoding
+// the same PreTokenGeneration event into a map and encoding it again.
+func BenchmarkWarm(b *testing.B) {
+	cfg, err := config.FromEnv(config.MapEnv(goldenEnv))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := wire(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := lambda.NewHandler(lambdaHandler{a})
+	for _, name := range []string{"PreSignUp_SignUp", "TokenGeneration_Authentication.v2", "CustomMessage_SignUp", "json-roundtrip"} {
+		file := name
+		if name == "json-roundtrip" {
+			file = "TokenGeneration_Authentication.v2"
+		}
+		payload, err := os.ReadFile(filepath.Join(fixturesDir, "events", file+".json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		invoke := func() error { _, err := h.Invoke(context.Background(), payload); return err }
+		if name == "json-roundtrip" {
+			invoke = func() error {
+				var ev map[string]any
+				if err := json.Unmarshal(payload, &ev); err != nil {
+					return err
+				}
+				_, err := json.Marshal(ev)
+				return err
+			}
+		}
+		b.Run(name, func(b *testing.B) {
+			if err := invoke(); err != nil { // the first call creates the profile PreTokenGeneration reads
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			samples := make([]time.Duration, 0, 1<<16)
+			for b.Loop() {
+				start := time.Now()
+				if err := invoke(); err != nil {
+					b.Fatal(err)
+				}
+				samples = append(samples, time.Since(start))
+			}
+			slices.Sort(samples)
+			b.ReportMetric(float64(samples[len(samples)/2].Nanoseconds())/1e3, "p50-µs")
+			b.ReportMetric(float64(samples[len(samples)*99/100].Nanoseconds())/1e3, "p99-µs")
+		})
 	}
 }
