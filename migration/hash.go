@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -163,15 +165,10 @@ func lookupFormat(s Stored) (*Format, error) {
 		// the format name is a label, not the secret; still only its length
 		return nil, fmt.Errorf("%w: password_hash_format names no known format (%d characters)", ErrUnknownFormat, len(s.Format))
 	}
-	var best *Format
-	longest := 0
-	for i, f := range Formats {
-		if p := hasPrefix(s.Hash, f.Prefixes); len(p) > longest {
-			best, longest = &Formats[i], len(p)
+	for _, e := range prefixIndex() {
+		if hasPrefix(s.Hash, []string{e.prefix}) != "" {
+			return e.format, nil
 		}
-	}
-	if best != nil {
-		return best, nil
 	}
 	if s.Hash == "" {
 		return nil, fmt.Errorf("%w: empty", ErrUnknownFormat)
@@ -180,15 +177,55 @@ func lookupFormat(s Stored) (*Format, error) {
 	return nil, fmt.Errorf("%w (%d characters)", ErrUnknownFormat, len(s.Hash))
 }
 
+type prefixEntry struct {
+	prefix string
+	format *Format
+}
+
+// prefixIndex lists every format's prefixes, longest first, so that the
+// first match is the most specific.
+var prefixIndex = sync.OnceValue(func() []prefixEntry {
+	var es []prefixEntry
+	for i, f := range Formats {
+		for _, p := range f.Prefixes {
+			es = append(es, prefixEntry{p, &Formats[i]})
+		}
+	}
+	slices.SortStableFunc(es, func(a, b prefixEntry) int { return len(b.prefix) - len(a.prefix) })
+	return es
+})
+
 // hasPrefix returns the prefix of prefixes that s starts with; LDAP's
-// {SCHEME} is matched in any case.
+// {SCHEME} is matched in any ASCII case.
 func hasPrefix(s string, prefixes []string) string {
 	for _, p := range prefixes {
-		if len(s) >= len(p) && (s[:len(p)] == p || (p[0] == '{' && strings.EqualFold(s[:len(p)], p))) {
+		if len(s) < len(p) || s[0] != p[0] {
+			continue
+		}
+		if s[:len(p)] == p || (p[0] == '{' && asciiEqualFold(s[:len(p)], p)) {
 			return p
 		}
 	}
 	return ""
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		x, y := a[i], b[i]
+		if 'a' <= x && x <= 'z' {
+			x -= 'a' - 'A'
+		}
+		if 'a' <= y && y <= 'z' {
+			y -= 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // malformed is the data problem at a position of a format's value: it names

@@ -344,20 +344,19 @@ func verifyPasslibPBKDF2(v *Verifier, s Stored, password []byte) (bool, error) {
 // the salt, base64) and {CRYPT} wrapping a crypt(3) string.
 func verifyLDAP(v *Verifier, s Stored, password []byte) (bool, error) {
 	scheme, value, _ := strings.Cut(s.Hash[1:], "}")
-	scheme = strings.ToUpper(scheme)
-	if scheme == "CRYPT" {
-		return v.crypt(value, password)
-	}
 	var h func() hash.Hash
-	switch scheme {
-	case "SHA", "SSHA":
-		h = sha1.New
-	case "SSHA256":
-		h = sha256.New
-	case "SSHA512":
-		h = sha512.New
-	case "MD5", "SMD5":
-		h = md5.New
+	var size int
+	switch {
+	case asciiEqualFold(scheme, "CRYPT"):
+		return v.crypt(value, password)
+	case asciiEqualFold(scheme, "SHA"), asciiEqualFold(scheme, "SSHA"):
+		h, size = sha1.New, sha1.Size
+	case asciiEqualFold(scheme, "SSHA256"):
+		h, size = sha256.New, sha256.Size
+	case asciiEqualFold(scheme, "SSHA512"):
+		h, size = sha512.New, sha512.Size
+	case asciiEqualFold(scheme, "MD5"), asciiEqualFold(scheme, "SMD5"):
+		h, size = md5.New, md5.Size
 	default:
 		return false, fmt.Errorf("%w: ldap: scheme", ErrUnknownFormat)
 	}
@@ -365,8 +364,7 @@ func verifyLDAP(v *Verifier, s Stored, password []byte) (bool, error) {
 	if err != nil || len(raw) > maxDigest {
 		return false, malformed("ldap", "value after the {SCHEME} is not base64")
 	}
-	size := h().Size()
-	salted := scheme[0] == 'S' && scheme != "SHA"
+	salted := (scheme[0] == 'S' || scheme[0] == 's') && !asciiEqualFold(scheme, "SHA")
 	switch {
 	case !salted && len(raw) != size:
 		return false, malformed("ldap", fmt.Sprintf("digest of %d bytes, want %d", len(raw), size))
