@@ -15,13 +15,14 @@ const AccountTakeOverNotification Kind = "AccountTakeOverNotification"
 // RenderDelivery renders a custom sender's message with the real code in
 // place of the placeholder: html/template escapes it in the email body and
 // the confirmation link carries it URL-encoded. The templates are
-// CustomMessage's, named after the source without its prefix. A part that does
+// the kind's templates (CustomMessage's, and AccountTakeOverNotification's). A part that does
 // not render, or lacks the code, is replaced by a minimal fallback; problems
 // say which and why. The text is a secret: never log it.
 func (m *Catalog) RenderDelivery(kind Kind, loc string, d Data, code string) (Message, []string) {
-	set, ok := m.sets[loc]
+	set, ok := m.set(loc)
 	if !ok {
-		loc, set = DefaultLocale, m.sets[DefaultLocale]
+		loc = DefaultLocale
+		set, _ = m.set(loc)
 	}
 	d.Locale = loc
 	if d.Brand = cleanText(d.Brand, 60); d.Brand == "" {
