@@ -118,10 +118,9 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request, _ Principal) er
 	for _, at := range out.User.Attributes {
 		created[aws.ToString(at.Name)] = aws.ToString(at.Value)
 	}
+	// NewProfile takes the tenant from the email's domain only when Cognito
+	// says the address is verified, as every trigger does.
 	prof := a.Policy.NewProfile(triggers.Header{UserName: aws.ToString(out.User.Username)}, created, nil)
-	if created.Get("email_verified") != "true" {
-		prof.TenantID = a.Policy.DefaultTenant // an unverified address chooses nothing
-	}
 	prof.Role = in.Role
 	prof, _, err = a.Profiles.Ensure(r.Context(), prof)
 	if err != nil {
