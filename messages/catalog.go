@@ -77,7 +77,7 @@ func (p Problems) Error() string { return strings.Join(p, "; ") }
 // locale; its missing files come from the embedded default locale. Every kind
 // and refusal of every locale is then rendered with a sample user and checked
 // for Cognito's placeholders and limits. The error is a Problems listing every
-// problem at once.
+// problem at once, sorted.
 func Load(override fs.FS) (*Catalog, error) {
 	m, ps, err := parse(override)
 	if err != nil {
@@ -89,6 +89,7 @@ func Load(override fs.FS) (*Catalog, error) {
 		}
 	}
 	if len(ps) > 0 {
+		slices.Sort(ps)
 		return nil, slices.Compact(ps)
 	}
 	return m, nil
