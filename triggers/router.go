@@ -132,7 +132,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err er
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(payload, &raw); err != nil || raw == nil {
 		if err == nil {
-			err = errors.New("want a JSON object")
+			err = errNotAnObject
 		}
 		return nil, &InvalidEventError{Err: err}
 	}
@@ -198,6 +198,10 @@ func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, 
 		default:
 			outcome, level = "rejected", slog.LevelWarn
 			attrs = append(attrs, slog.String("error", msg))
+			var invalid *InvalidEventError
+			if errors.As(err, &invalid) {
+				attrs = append(attrs, slog.String("decoder", invalid.Err.Error())) // the decoder's own words
+			}
 		}
 	}
 	attrs = append(attrs, slog.String("outcome", outcome), slog.Duration("duration", r.now().Sub(start)))

@@ -46,7 +46,7 @@ func TestRouterErrors(t *testing.T) {
 		"truncated JSON":        {payload: `{`, wantType: "InvalidEvent", wantMsg: "invalid trigger event"},
 		"empty payload":         {payload: ``, wantType: "InvalidEvent", wantMsg: "invalid trigger event"},
 		"not an object":         {payload: `[1,2]`, wantType: "InvalidEvent", wantMsg: "invalid trigger event"},
-		"null":                  {payload: `null`, wantType: "InvalidEvent", wantMsg: "want a JSON object"},
+		"null":                  {payload: `null`, wantType: "InvalidEvent", wantMsg: "must be a JSON object"},
 		"no triggerSource":      {payload: `{"version":"1"}`, wantType: "UnknownTriggerSource", wantMsg: "triggerSource is missing"},
 		"unknown triggerSource": {payload: `{"triggerSource":"DefineAuthChallenge_Authentication"}`, wantType: "UnknownTriggerSource", wantMsg: `"DefineAuthChallenge_Authentication"`},
 		"known, no handler":     {payload: `{"triggerSource":"CustomMessage_SignUp"}`, wantType: "TriggerNotEnabled", wantMsg: "trigger CustomMessage is not enabled"},
@@ -348,3 +348,34 @@ func BenchmarkRouterInvoke(b *testing.B) {
 type bytesDiscard struct{}
 
 func (bytesDiscard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Decode errors read in plain words: which field, what was expected, what
+// came. The log keeps the decoder's own text.
+func TestDecodeErrorsInPlainWords(t *testing.T) {
+	cases := map[string]struct{ payload, want string }{
+		"number for triggerSource": {`{"triggerSource":7}`, "triggerSource must be a string, not a number"},
+		"truncated":                {`{`, "not valid JSON: unexpected end of JSON input (at byte 1)"},
+		"an array":                 {`[1]`, "the event must be an object, not an array"},
+		"null":                     {`null`, "the event must be a JSON object"},
+		"request not an object":    {`{"triggerSource":"PostAuthentication_Authentication","request":7}`, "request must be an object, not a number"},
+		"attributes an array":      {`{"triggerSource":"PostAuthentication_Authentication","request":{"userAttributes":[1]}}`, "attributes must be an object, not an array"},
+		"groups a number": {`{"triggerSource":"TokenGeneration_Authentication","request":{"groupConfiguration":{"groupsToOverride":7}}}`,
+			"want a list of strings, not a number"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			r, logs := newTestRouter(t)
+			r.HandlePostAuthentication(func(context.Context, *PostAuthenticationEvent) error { return nil })
+			r.HandlePreTokenGeneration(func(context.Context, *PreTokenGenerationEvent) error { return nil })
+			ie := invokeErr(t, r, c.payload)
+			assert.Equal(t, errTypeInvalidEvent, ie.Type)
+			assert.Contains(t, ie.Message, c.want)
+			for _, internal := range []string{"Go ", "json:", "triggers.", "struct", "unmarshal", "map["} {
+				assert.NotContains(t, ie.Message, internal)
+			}
+			if c.payload != "null" {
+				assert.Contains(t, logs.String(), `"decoder":"`, "the log keeps the decoder's text")
+			}
+		})
+	}
+}

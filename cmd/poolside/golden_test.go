@@ -70,7 +70,7 @@ func newTestApp(tb testing.TB, env map[string]string, logw *bytes.Buffer) *app {
 	// A budget these tests cannot hit however busy the machine: the budget's
 	// own behaviour is tested in package triggers with a blocking fake.
 	cfg.Budget = testBudget
-	a, err := wire(cfg, slog.New(slog.NewJSONHandler(logw, nil)))
+	a, err := wire(cfg, newLogger(logw, slog.LevelInfo))
 	require.NoError(tb, err)
 	if a.sender != nil {
 		// The custom senders decrypt with a stand-in (the fixtures' codes

@@ -19,9 +19,13 @@ func cmdInvoke(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	payload, err := io.ReadAll(io.LimitReader(stdin, 6<<20))
+	payload, err := io.ReadAll(io.LimitReader(stdin, maxPayload+1))
 	if err != nil {
 		fmt.Fprintln(stderr, "poolside invoke: read stdin:", err)
+		return 1
+	}
+	if len(payload) > maxPayload {
+		fmt.Fprintln(stderr, "poolside invoke:", payloadTooLarge)
 		return 1
 	}
 	out, err := a.router.Invoke(ctx, payload)

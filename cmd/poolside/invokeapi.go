@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,8 +19,22 @@ import (
 	"github.com/poolside-io/poolside/triggers"
 )
 
-// maxPayload is Lambda's synchronous invocation payload limit.
+// maxPayload is Lambda's synchronous invocation payload limit (6 MB).
 const maxPayload = 6 << 20
+
+// payloadTooLarge is what a caller reads for a payload over maxPayload, here
+// and from poolside invoke.
+const payloadTooLarge = "payload over 6 MB (6,291,456 bytes), Lambda's limit for a synchronous invocation"
+
+// Limits of the local server (poolside serve): hostile or broken clients
+// cannot hold it open or fill its memory.
+const (
+	// defaultMaxConcurrent invocations are read and run at once; more wait
+	// (headers only, no body read) for up to concurrencyWait, then get 429
+	// as Lambda answers when its concurrency is exhausted.
+	defaultMaxConcurrent = 4
+	concurrencyWait      = 5 * time.Second
+)
 
 // errTypeNotEnabled is the errorType the router answers for a trigger this
 // deployment does not serve; a pinned name answers the same.
@@ -36,12 +51,38 @@ type invokeAPI struct {
 	// Pins maps a function name (or ARN) to the only trigger it serves.
 	Pins map[string]triggers.Trigger
 	Log  *slog.Logger
+	// MaxConcurrent caps invocations in flight (defaultMaxConcurrent when 0);
+	// a request over the cap waits up to Wait (concurrencyWait when 0).
+	MaxConcurrent int
+	Wait          time.Duration
 }
 
 // Handler returns the HTTP handler.
 func (a *invokeAPI) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", a.invoke)
+	n := a.MaxConcurrent
+	if n <= 0 {
+		n = defaultMaxConcurrent
+	}
+	slots := make(chan struct{}, n)
+	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, r *http.Request) {
+		d := a.Wait
+		if d <= 0 {
+			d = concurrencyWait
+		}
+		wait := time.NewTimer(d)
+		defer wait.Stop()
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			a.invoke(w, r)
+		case <-wait.C:
+			a.logger().Warn("request", "function", functionName(r.PathValue("name")), "status", http.StatusTooManyRequests,
+				"error", fmt.Sprintf("more than %d invocations at once", n))
+			writeJSON(w, http.StatusTooManyRequests, map[string]string{"Type": "User", "message": "Rate Exceeded."})
+		case <-r.Context().Done():
+		}
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.logger().Warn("request", "method", r.Method, "path", r.URL.Path, "status", http.StatusNotFound)
 		writeJSON(w, http.StatusNotFound, map[string]string{
@@ -71,8 +112,14 @@ func (a *invokeAPI) invoke(w http.ResponseWriter, r *http.Request) {
 	}
 	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPayload))
 	if err != nil {
-		a.logger().Warn("request", "function", name, "status", http.StatusRequestEntityTooLarge, "error", err.Error())
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"Type": "User", "message": "request payload too large"})
+		a.logger().Warn("request", "function", name, "status", http.StatusRequestEntityTooLarge, "error", err.Error(),
+			"contentLength", r.ContentLength)
+		status, msg := http.StatusRequestEntityTooLarge, payloadTooLarge
+		var tooLarge *http.MaxBytesError
+		if !errors.As(err, &tooLarge) {
+			status, msg = http.StatusBadRequest, "could not read the request body"
+		}
+		writeJSON(w, status, map[string]string{"Type": "User", "message": msg})
 		return
 	}
 	ctx := lambdacontext.NewContext(r.Context(), &lambdacontext.LambdaContext{

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -104,7 +105,40 @@ func (u usageError) Error() string { return u.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-// newLogger is the JSON logger every mode uses.
+// newLogger is the JSON logger every mode uses. Long values are cut (see
+// cutLongValue): a hostile event cannot make a log line of megabytes.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: cutLongValue}))
+}
+
+// Longest value a log line keeps, in bytes: a panic's stack gets more room.
+const (
+	maxLogValue = 512
+	maxLogStack = 8 << 10
+)
+
+// cutLongValue keeps the start of a long string (or error) value and says how
+// long it was: "Nope_Nope_Nope… (cut, 1048576 bytes)".
+func cutLongValue(_ []string, a slog.Attr) slog.Attr {
+	limit := maxLogValue
+	if a.Key == "stack" {
+		limit = maxLogStack
+	}
+	var s string
+	switch v := a.Value.Any().(type) {
+	case string:
+		s = v
+	case error:
+		s = v.Error()
+	default:
+		return a
+	}
+	if len(s) <= limit {
+		return a
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return slog.String(a.Key, fmt.Sprintf("%s… (cut, %d bytes)", s[:cut], len(s)))
 }

@@ -50,7 +50,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.serveHandler(pins, *portalConfig), ReadHeaderTimeout: 5 * time.Second}
+	srv := newServer(a.serveHandler(pins, *portalConfig), readTimeout)
 	a.log.Info("listening", "addr", ln.Addr().String(), "profileStore", a.cfg.ProfileStore,
 		"url", "http://"+ln.Addr().String()+"/2015-03-31/functions/poolside/invocations")
 	errc := make(chan error, 1)
@@ -70,6 +70,24 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// Timeouts of poolside serve. A client must send its headers within
+// readHeaderTimeout and its whole request (6 MB at most) within readTimeout;
+// a body trickled slower is cut off. Answers take at most the 4.5 s budget.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// newServer is poolside serve's HTTP server: readTimeout bounds the reading
+// of a whole request.
+func newServer(h http.Handler, readTimeout time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: min(readHeaderTimeout, readTimeout), ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
 }
 
 // serveHandler is everything serve answers on one port: the User API under
