@@ -15,16 +15,18 @@ import (
 )
 
 // A legacy user signs in for the first time: the password is checked against
-// the legacy bcrypt hash, Cognito gets the attributes (no sub) with
+// the legacy hash, Cognito gets the attributes (no sub) with
 // CONFIRMED + SUPPRESS (signed in with the email alias: the legacy username),
 // and a pending profile keeps the legacy tenant and role.
 func ExampleUserMigrationHandler() {
 	dir, _ := os.MkdirTemp("", "legacy")
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "users.jsonl")
-	// libxcrypt crypt(3), cost 10, password "Correct-Horse-7"
+	// Django PBKDF2-SHA256, 1,000 iterations (cheap, so the example does not
+	// depend on the machine's speed), password "Correct-Horse-7", made with
+	// Python's hashlib.pbkdf2_hmac('sha256', b'Correct-Horse-7', b'pQ9xExampleSalt', 1000)
 	_ = os.WriteFile(path, []byte(`{"id":"1001","username":"marta","email":"marta@legacy.example.com","email_verified":true,`+
-		`"given_name":"Marta","family_name":"Silva","password_hash":"$2b$10$PfOc4T991iGVxu1aRLD7JeclBDOGQ8qnC57.gt6oGJxPRKIz44XmC",`+
+		`"given_name":"Marta","family_name":"Silva","password_hash":"pbkdf2_sha256$1000$pQ9xExampleSalt$FBiqFdoNbplQ80D1acdodGaKSOR8lMG7nX1i5PDNHac=",`+
 		`"tenant_id":"legacy-co","role":"EDITOR","created_at":"2019-03-04T05:06:07Z"}`+"\n"), 0o600)
 
 	store := profilestore.NewMemory(nil)
