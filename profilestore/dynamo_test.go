@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/profilestore"
@@ -59,4 +62,71 @@ func TestDynamoConformance(t *testing.T) {
 	conformance.Run(t, func(t *testing.T) profilestore.Store {
 		return profilestore.NewDynamo(db, newTable(t, db), nil)
 	})
+}
+
+// requestCounter counts the DynamoDB requests a client sends (every attempt),
+// by operation.
+type requestCounter struct {
+	mu  sync.Mutex
+	ops map[string]int
+}
+
+func (c *requestCounter) option(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+		return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("countRequests",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				c.mu.Lock()
+				c.ops[awsmiddleware.GetOperationName(ctx)]++
+				c.mu.Unlock()
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	})
+}
+
+func (c *requestCounter) total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.ops {
+		n += v
+	}
+	return n
+}
+
+// 100 racing sign-ups with one name cost O(100) DynamoDB requests, not
+// O(100²): after a first lost race a creator takes a number from the
+// HANDLESEQ counter instead of retrying the smallest free suffix with
+// everyone else. The figure goes in the README ("Reliability").
+func TestDynamoSameNameRequests(t *testing.T) {
+	db := dynamoClient(t)
+	table := newTable(t, db)
+	counter := &requestCounter{ops: map[string]int{}}
+	counted := dynamodb.New(db.Options(), counter.option)
+	s := profilestore.NewDynamo(counted, table, nil)
+	const n = 100
+	var wg sync.WaitGroup
+	handles := make([]string, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := s.Create(context.Background(), profilestore.Profile{ID: fmt.Sprintf("sub-%03d", i),
+				Email: fmt.Sprintf("ana%03d@example.com", i), GivenName: "Ana", FamilyName: "Lima"})
+			handles[i], errs[i] = profilestore.NormalizeHandle(p.Handle), err
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i := range n {
+		require.NoError(t, errs[i])
+		require.False(t, seen[handles[i]], "handle %s given twice", handles[i])
+		seen[handles[i]] = true
+	}
+	total := counter.total()
+	t.Logf("%d racing same-name sign-ups: %d DynamoDB requests (%.1f each): %v", n, total, float64(total)/n, counter.ops)
+	// Linear: a creator costs a transaction, at most one 25-handle read and
+	// a few counter numbers. A stampede (everyone retrying the same smallest
+	// free suffix) costs thousands.
+	require.LessOrEqual(t, total, 10*n)
 }
