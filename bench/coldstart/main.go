@@ -90,6 +90,7 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		source  string
 		mixed   [][]byte
 		samples [2][]time.Duration // hello, function
+		failed  error
 	}
 	var subjects []*subject
 	for _, f := range fns {
@@ -109,6 +110,9 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 	fmt.Printf("load before: %s\n", loadAvg())
 	for i := range runs {
 		for _, s := range subjects {
+			if s.failed != nil {
+				continue
+			}
 			order := []int{0, 1}
 			if i%2 == 1 {
 				order = []int{1, 0}
@@ -120,7 +124,8 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 				}
 				d, _, err := coldStart(bin, s.env, s.event, nil)
 				if err != nil {
-					return fmt.Errorf("%s (%s): %w", s.fn.Name, filepath.Base(filepath.Dir(bin)), err)
+					s.failed = fmt.Errorf("%s: %w", filepath.Base(filepath.Dir(bin)), err)
+					break
 				}
 				s.samples[side] = append(s.samples[side], d)
 			}
@@ -129,6 +134,10 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 	fmt.Printf("load after:  %s\n\n", loadAvg())
 	fmt.Printf("%-28s %-42s %9s %9s %7s %7s %7s %7s  %s\n", "function", "first event", "hello", "function", "ratio", "pair lo", "pair md", "pair hi", "AWS calls (1st event)")
 	for _, s := range subjects {
+		if s.failed != nil {
+			fmt.Printf("%-28s %-42s not measured: %v\n", s.fn.Name, s.source, s.failed)
+			continue
+		}
 		h, f := median(s.samples[0]), median(s.samples[1])
 		var pairs []float64
 		for i := range s.samples[0] {
@@ -147,6 +156,9 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		fmt.Printf("\ninstructions exec → first response (valgrind --tool=callgrind, GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off)\n")
 		fmt.Printf("%-28s %14s %14s %7s\n", "function", "hello", "function", "ratio")
 		for _, s := range subjects {
+			if s.failed != nil {
+				continue
+			}
 			hi, err := instructions(hello, s.env, s.event, work)
 			if err != nil {
 				return err
@@ -164,6 +176,9 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		fmt.Printf("\npeak RSS (VmHWM) after %d mixed warm invocations (every fixture of the function's trigger, in turn)\n", warm)
 		fmt.Printf("%-28s %8s %10s %10s\n", "function", "fixtures", "hello", "function")
 		for _, s := range subjects {
+			if s.failed != nil {
+				continue
+			}
 			var batch [][]byte
 			for i := range warm {
 				batch = append(batch, s.mixed[i%len(s.mixed)])
