@@ -217,15 +217,22 @@ func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Dura
 	if err := cmd.Start(); err != nil {
 		return 0, 0, err
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	exited := make(chan struct{})
+	go func() { // a process that dies before answering is a failure, not a timeout
+		err := cmd.Wait()
+		close(exited)
+		api.report(result{at: time.Now(), errored: true, body: fmt.Appendf(nil, "process exited (%v): %s", err, out.String())})
+	}()
+	defer func() { _ = cmd.Process.Kill(); <-exited }()
 	var first time.Duration
 	for i := range 1 + len(more) {
 		res, err := api.wait(10 * time.Second)
 		if err != nil {
 			return 0, 0, fmt.Errorf("%w; output: %s", err, short(out.Bytes()))
 		}
-		if res.errored && i == 0 { // later ones may be refusals (wrong password…), as in the mix
-			return 0, 0, fmt.Errorf("first invocation failed: %s", short(res.body))
+		if res.errored && (i == 0 || bytes.HasPrefix(res.body, []byte("process exited"))) {
+			// later ones may be refusals (wrong password…), as in the mix
+			return 0, 0, fmt.Errorf("invocation %d failed: %s", i+1, short(res.body))
 		}
 		if i == 0 {
 			first = res.at.Sub(start)
