@@ -3,11 +3,14 @@ package config
 import (
 	"encoding/base64"
 	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/poolside-io/poolside/migration"
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // MigrationConfig configures the UserMigration trigger and its legacy source
@@ -48,6 +51,15 @@ type MigrationConfig struct {
 	// POOLSIDE_LEGACY_MYSQL_LOOKUP, POOLSIDE_LEGACY_MYSQL_LIST,
 	// POOLSIDE_LEGACY_MYSQL_PASSWORD.
 	MySQL migration.MySQLOptions
+	// HTTP configures an https:// legacy API: POOLSIDE_LEGACY_HTTP_AUTHORIZATION
+	// (a secret) and POOLSIDE_LEGACY_HTTP_TIMEOUT (default 3s).
+	HTTP migration.HTTPOptions
+	// CognitoClientSecret is the old pool's app client secret, for a
+	// cognito-idp:// source (POOLSIDE_LEGACY_COGNITO_CLIENT_SECRET).
+	CognitoClientSecret string
+	// CognitoEndpoint overrides the old pool's endpoint
+	// (POOLSIDE_LEGACY_COGNITO_ENDPOINT; local servers, tests).
+	CognitoEndpoint string
 }
 
 // Breached-password checks POOLSIDE_MIGRATION_BREACHED names.
@@ -85,6 +97,17 @@ func (c *MigrationConfig) load(env Env, ps *problems) {
 	c.MySQL.LookupQuery = env("POOLSIDE_LEGACY_MYSQL_LOOKUP")
 	c.MySQL.ListQuery = env("POOLSIDE_LEGACY_MYSQL_LIST")
 	c.MySQL.Password = env("POOLSIDE_LEGACY_MYSQL_PASSWORD")
+	c.HTTP.Authorization = env("POOLSIDE_LEGACY_HTTP_AUTHORIZATION")
+	c.HTTP.Timeout = migration.DefaultHTTPTimeout
+	if v := env("POOLSIDE_LEGACY_HTTP_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			ps.addf("POOLSIDE_LEGACY_HTTP_TIMEOUT: %q is not a duration (3s, 1500ms)", v)
+		}
+		c.HTTP.Timeout = d
+	}
+	c.CognitoClientSecret = env("POOLSIDE_LEGACY_COGNITO_CLIENT_SECRET")
+	c.CognitoEndpoint = env("POOLSIDE_LEGACY_COGNITO_ENDPOINT")
 }
 
 // firebaseParams reads the Firebase project's hash parameters; all or none.
@@ -165,5 +188,13 @@ func (c MigrationConfig) validate(ps *problems) {
 	}
 	if err := c.MySQL.Check(); err != nil {
 		ps.addf("%v", err)
+	}
+	if c.HTTP.Timeout <= 0 || c.HTTP.Timeout > triggers.DefaultBudget {
+		ps.addf("POOLSIDE_LEGACY_HTTP_TIMEOUT: %s must be above 0 and at most %s (Cognito waits 5 s)", c.HTTP.Timeout, triggers.DefaultBudget)
+	}
+	if v := c.CognitoEndpoint; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ps.addf("POOLSIDE_LEGACY_COGNITO_ENDPOINT: %q is not an http(s) URL", v)
+		}
 	}
 }

@@ -120,6 +120,10 @@ var Vars = []Var{
 	{Name: "POOLSIDE_LEGACY_MYSQL_LOOKUP", ReadBy: migrating},
 	{Name: "POOLSIDE_LEGACY_MYSQL_LIST", ReadBy: migrating},
 	{Name: "POOLSIDE_LEGACY_MYSQL_PASSWORD", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_HTTP_AUTHORIZATION", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_HTTP_TIMEOUT", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_COGNITO_CLIENT_SECRET", ReadBy: migrating},
+	{Name: "POOLSIDE_LEGACY_COGNITO_ENDPOINT", ReadBy: migrating},
 }
 
 // LookupVar finds a variable of Vars by name.

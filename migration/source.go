@@ -75,6 +75,8 @@ type Deps struct {
 	DynamoLayout DynamoLayout
 	Postgres     PostgresOptions
 	MySQL        MySQLOptions
+	HTTP         HTTPOptions
+	Cognito      CognitoOptions
 }
 
 // schemes maps every registered name and alias to its Scheme.

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
 	"github.com/poolside-io/poolside/migration"
 	"github.com/poolside-io/poolside/triggers"
 )
@@ -45,5 +50,21 @@ func (a *app) legacySource() (migration.Store, error) {
 		DynamoLayout: a.cfg.Migration.Dynamo,
 		Postgres:     a.cfg.Migration.Postgres,
 		MySQL:        a.cfg.Migration.MySQL,
+		HTTP:         a.cfg.Migration.HTTP,
+		Cognito: migration.CognitoOptions{
+			ClientSecret: a.cfg.Migration.CognitoClientSecret,
+			Client: func(region string) (migration.CognitoAPI, error) {
+				awsCfg, err := a.awsOnce()
+				if err != nil {
+					return nil, fmt.Errorf("AWS configuration: %w", err)
+				}
+				return cognitoidentityprovider.NewFromConfig(awsCfg, func(o *cognitoidentityprovider.Options) {
+					o.Region = region
+					if a.cfg.Migration.CognitoEndpoint != "" {
+						o.BaseEndpoint = aws.String(a.cfg.Migration.CognitoEndpoint)
+					}
+				}), nil
+			},
+		},
 	})
 }
