@@ -179,7 +179,7 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 			if s.failed != nil {
 				continue
 			}
-			var batch [][]byte
+			batch := [][]byte{s.event} // the first must succeed; refusals may follow
 			for i := range warm {
 				batch = append(batch, s.mixed[i%len(s.mixed)])
 			}
