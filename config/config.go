@@ -23,7 +23,7 @@ import (
 )
 
 // Config is the whole deployment configuration. FromEnv reads it; tests build
-// it directly. Each trigger's section lives in its own config_*.go file.
+// it directly. Each trigger's section lives in its own file (signup.go, tokens.go…).
 type Config struct {
 	// Triggers this deployment answers (POOLSIDE_TRIGGERS; empty = all).
 	Triggers []triggers.Trigger
