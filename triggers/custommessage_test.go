@@ -88,14 +88,25 @@ func testTemplates(tb testing.TB) *messages.Catalog {
 	return m
 }
 
-var testLocales = map[string]string{"en": "en-US", "de": "de-DE", "es": "es_MX", "fr": "fr", "pt": "pt-BR"}
+// testLocales maps every locale the catalog holds (the real list, not a
+// copy) to a locale attribute a user could carry for it: "pt" → "pt-PT".
+func testLocales(tb testing.TB) map[string]string {
+	tb.Helper()
+	locales := messages.EmbeddedLocales()
+	require.Greater(tb, len(locales), 1)
+	out := map[string]string{}
+	for _, loc := range locales {
+		out[loc] = loc + "-" + strings.ToUpper(loc)
+	}
+	return out
+}
 
 // The placeholders reach Cognito byte for byte in every source and locale:
 // {####} inside the link's href, not %7B####%7D.
 func TestCustomMessagePlaceholdersSurvive(t *testing.T) {
 	h := &CustomMessageHandler{Messages: testTemplates(t), Brand: "Acme", AppURL: testAppURL, Email: true}
 	for _, src := range Sources[CustomMessage] {
-		for loc, attr := range testLocales {
+		for loc, attr := range testLocales(t) {
 			t.Run(fmt.Sprintf("%s/%s", src, loc), func(t *testing.T) {
 				raw, _ := invokeCM(t, h, cognitoEvent(src, map[string]string{"given_name": "Ana", "locale": attr}))
 				r := decodeCM(t, raw)
