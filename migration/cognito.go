@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	cipt "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
 )
 
 // CognitoAPI is the part of the Cognito client the old-pool source calls,
@@ -106,21 +107,21 @@ func (c *CognitoPool) CheckPassword(ctx context.Context, login string, password 
 		AuthFlow:       cipt.AuthFlowTypeAdminUserPasswordAuth,
 		AuthParameters: params,
 	})
-	var (
-		notAuthorized *cipt.NotAuthorizedException
-		notFound      *cipt.UserNotFoundException
-		badPassword   *cipt.InvalidPasswordException
-		mustReset     *cipt.PasswordResetRequiredException
-		unconfirmed   *cipt.UserNotConfirmedException
-	)
+	// matched on the error code: emulators send codes the SDK does not type
+	var ae smithy.APIError
+	code := ""
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
 	switch {
 	case err == nil:
 		// tokens, or a challenge (MFA, a new password) that only a right
 		// password gets: either way the old pool accepted the password
 		return Check{User: u, Found: true, Verified: true}, nil
-	case errors.As(err, &notFound):
+	case code == "UserNotFoundException":
 		return Check{}, nil
-	case errors.As(err, &notAuthorized), errors.As(err, &badPassword), errors.As(err, &mustReset), errors.As(err, &unconfirmed):
+	case code == "NotAuthorizedException", code == "InvalidPasswordException",
+		code == "PasswordResetRequiredException", code == "UserNotConfirmedException":
 		// a wrong password, a disabled user, a user who must reset first or
 		// never confirmed: the old pool would not let them in either
 		return Check{Found: true}, nil

@@ -127,8 +127,42 @@ EOF
 pids+=($!)
 wait_http cognito-local "${pids[-1]}" "http://127.0.0.1:$cognito_port/health"
 
+# Another pool to migrate from (cognito-idp:// legacy source): a second
+# cognito-local (no email-as-username default) holds the old pool and the new
+# one; the new pool's UserMigration is a second poolside whose legacy source
+# is the old pool.
+poolside2_port="$(free_port)"
+cognito2_port="$(free_port)"
+mkdir -p "$work/cognito2/.cognito"
+node - "$work/cognito2/.cognito/config.json" "$poolside2_port" UserMigration <<'EOF2'
+const [file, port, ...triggers] = process.argv.slice(2);
+const config = {
+  LambdaClient: { endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } },
+  TriggerFunctions: Object.fromEntries(triggers.map((t) => [t, `poolside-${t}`])),
+  // cognito-local defaults to email as username; null (not []) overrides it
+  // in its lodash merge: plain usernames, as legacy pools often have
+  UserPoolDefaults: { UsernameAttributes: null },
+};
+require("fs").writeFileSync(file, JSON.stringify(config, null, 2));
+EOF2
+(cd "$work/cognito2" && PORT="$cognito2_port" HOST=127.0.0.1 exec node "$here/node_modules/cognito-local/lib/bin/start.js") \
+  >"$work/cognito-local-pools.log" 2>&1 &
+pids+=($!)
+wait_http "cognito-local (old and new pool)" "${pids[-1]}" "http://127.0.0.1:$cognito2_port/health"
+cog="aws --endpoint-url http://127.0.0.1:$cognito2_port --region us-east-1 --output text cognito-idp"
+old_pool="$($cog create-user-pool --pool-name poolside-e2e-old --query UserPool.Id)"
+old_client="$($cog create-user-pool-client --user-pool-id "$old_pool" --client-name old \
+  --explicit-auth-flows ALLOW_ADMIN_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH --query UserPoolClient.ClientId)"
+POOLSIDE_LEGACY_SOURCE="cognito-idp://us-east-1/$old_pool?client_id=$old_client" \
+POOLSIDE_LEGACY_COGNITO_ENDPOINT="http://127.0.0.1:$cognito2_port" \
+POOLSIDE_COGNITO_ENDPOINT="http://127.0.0.1:$cognito2_port" \
+  "$work/poolside" serve --addr "127.0.0.1:$poolside2_port" --pin poolside-UserMigration=UserMigration >"$work/poolside-from-pool.log" 2>&1 &
+pids+=($!)
+wait_http "poolside serve (from pool)" "${pids[-1]}" "http://127.0.0.1:$poolside2_port/"
+
 echo "e2e: moto :$moto_port  poolside :$poolside_port  cognito-local :$cognito_port  ($work)" >&2
 E2E_COGNITO_ENDPOINT="http://127.0.0.1:$cognito_port" \
+E2E_POOLS_ENDPOINT="http://127.0.0.1:$cognito2_port" E2E_OLD_POOL="$old_pool" E2E_OLD_CLIENT="$old_client" \
 E2E_COGNITO_DB="$work/cognito/.cognito/db" \
 E2E_COGNITO_LOG="$work/cognito-local.log" \
 E2E_POOLSIDE_LOG="$work/poolside.log" \
