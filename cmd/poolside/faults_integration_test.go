@@ -97,6 +97,9 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case faultNone:
 		p.forward.ServeHTTP(w, r)
 	case faultHang:
+		// Read the request first: only then does the server notice the
+		// client hanging up, which ends r.Context().
+		_, _ = io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
 		case <-p.stop:
