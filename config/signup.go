@@ -40,6 +40,23 @@ type SignUpConfig struct {
 	// to the native user with the same verified email
 	// (POOLSIDE_SIGNUP_LINK_PROVIDERS, e.g. Google,SignInWithApple).
 	LinkProviders []string
+	// Captcha is the CAPTCHA provider checked on PreSignUp_SignUp
+	// (POOLSIDE_SIGNUP_CAPTCHA: turnstile, hcaptcha, recaptcha; empty: none).
+	Captcha string
+	// CaptchaSecret is the provider's secret key (POOLSIDE_SIGNUP_CAPTCHA_SECRET).
+	CaptchaSecret string
+	// CaptchaEndpoint overrides the provider's siteverify URL (POOLSIDE_SIGNUP_CAPTCHA_ENDPOINT).
+	CaptchaEndpoint string
+	// CaptchaFailOpen lets sign-ups through when the provider cannot answer
+	// (POOLSIDE_SIGNUP_CAPTCHA_FAIL_OPEN, default false: refused).
+	CaptchaFailOpen bool
+	// FoldTags makes the duplicate-email check fold "+tag" suffixes
+	// (POOLSIDE_SIGNUP_FOLD_TAGS, default false).
+	FoldTags bool
+	// DotInsensitiveDomains are domains whose dots in the local part the
+	// duplicate-email check ignores (POOLSIDE_SIGNUP_DOT_INSENSITIVE_DOMAINS,
+	// e.g. gmail.com,googlemail.com).
+	DotInsensitiveDomains []string
 }
 
 func (c *SignUpConfig) load(env Env, ps *problems) {
@@ -54,9 +71,51 @@ func (c *SignUpConfig) load(env Env, ps *problems) {
 	c.TrustedDomains = list(env("POOLSIDE_SIGNUP_TRUSTED_DOMAINS"))
 	c.AutoVerify = signupList(env("POOLSIDE_SIGNUP_AUTO_VERIFY"))
 	c.LinkProviders = list(env("POOLSIDE_SIGNUP_LINK_PROVIDERS"))
+	c.Captcha = strings.ToLower(strings.TrimSpace(env("POOLSIDE_SIGNUP_CAPTCHA")))
+	c.CaptchaSecret = env("POOLSIDE_SIGNUP_CAPTCHA_SECRET")
+	c.CaptchaEndpoint = strings.TrimSpace(env("POOLSIDE_SIGNUP_CAPTCHA_ENDPOINT"))
+	c.CaptchaFailOpen = boolVar(env, "POOLSIDE_SIGNUP_CAPTCHA_FAIL_OPEN", false, ps)
+	c.FoldTags = boolVar(env, "POOLSIDE_SIGNUP_FOLD_TAGS", false, ps)
+	for _, d := range list(env("POOLSIDE_SIGNUP_DOT_INSENSITIVE_DOMAINS")) {
+		c.DotInsensitiveDomains = append(c.DotInsensitiveDomains, strings.ToLower(d))
+	}
+}
+
+// validateCaptcha checks the CAPTCHA settings; the secret is never quoted.
+func (c SignUpConfig) validateCaptcha(ps *problems) {
+	if c.Captcha == "" {
+		return
+	}
+	if _, ok := signup.CaptchaEndpoints[c.Captcha]; !ok {
+		ps.addf("POOLSIDE_SIGNUP_CAPTCHA: %q is not turnstile, hcaptcha or recaptcha", c.Captcha)
+	}
+	if c.CaptchaSecret == "" {
+		ps.addf("POOLSIDE_SIGNUP_CAPTCHA_SECRET: required with POOLSIDE_SIGNUP_CAPTCHA")
+	}
+	if c.CaptchaEndpoint != "" && !httpURL(c.CaptchaEndpoint) {
+		ps.addf("POOLSIDE_SIGNUP_CAPTCHA_ENDPOINT: %q is not an http(s) URL", c.CaptchaEndpoint)
+	}
+}
+
+// CaptchaVerifier is the configured CAPTCHA check, nil when none is configured.
+func (c SignUpConfig) CaptchaVerifier() *signup.Captcha {
+	if c.Captcha == "" {
+		return nil
+	}
+	ep := c.CaptchaEndpoint
+	if ep == "" {
+		ep = signup.CaptchaEndpoints[c.Captcha]
+	}
+	return &signup.Captcha{Endpoint: ep, Secret: c.CaptchaSecret}
+}
+
+// Canonicalizer is the duplicate-email check's address folding.
+func (c SignUpConfig) Canonicalizer() signup.Canonicalizer {
+	return signup.Canonicalizer{FoldTags: c.FoldTags, DotInsensitive: c.DotInsensitiveDomains}
 }
 
 func (c SignUpConfig) validate(ps *problems) {
+	c.validateCaptcha(ps)
 	for _, l := range []struct {
 		name    string
 		domains []string

@@ -75,6 +75,12 @@ var Vars = []Var{
 	{Name: "POOLSIDE_SIGNUP_TRUSTED_DOMAINS", ReadBy: signUp},
 	{Name: "POOLSIDE_SIGNUP_AUTO_VERIFY", ReadBy: signUp},
 	{Name: "POOLSIDE_SIGNUP_LINK_PROVIDERS", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_CAPTCHA", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_CAPTCHA_SECRET", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_CAPTCHA_ENDPOINT", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_CAPTCHA_FAIL_OPEN", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_FOLD_TAGS", ReadBy: signUp},
+	{Name: "POOLSIDE_SIGNUP_DOT_INSENSITIVE_DOMAINS", ReadBy: signUp},
 
 	{Name: "POOLSIDE_TENANT_CLAIM", ReadBy: tokens},
 	{Name: "POOLSIDE_ROLE_CLAIM", ReadBy: tokens},

@@ -28,8 +28,9 @@ var (
 	CodeInvalidEmail     = Code{"invalid_email"}
 	CodeDomainNotAllowed = Code{"domain_not_allowed"}
 	CodeDisposableEmail  = Code{"disposable_email"}
-	CodeInvalidName      = Code{"invalid_name"} // Field is the attribute
-	CodeEmailTaken       = Code{"email_taken"}  // also PostConfirmation
+	CodeInvalidName      = Code{"invalid_name"}   // Field is the attribute
+	CodeEmailTaken       = Code{"email_taken"}    // also PostConfirmation
+	CodeCaptchaFailed    = Code{"captcha_failed"} // no, a wrong or an unverifiable CAPTCHA token
 	CodeInvalidRequest   = Code{"invalid_request"}
 	// Migration (UserMigration). One text for an unknown user, a wrong
 	// password and an unverifiable hash, so that the text tells nothing apart.
@@ -56,7 +57,7 @@ var (
 // Codes lists every refusal code.
 var Codes = []Code{
 	CodeMissingAttribute, CodeInvalidEmail, CodeDomainNotAllowed, CodeDisposableEmail, CodeInvalidName,
-	CodeEmailTaken, CodeInvalidRequest, CodeBadCredentials, CodeAccountDisabled, CodeCannotReset, CodeUseUsername,
+	CodeEmailTaken, CodeCaptchaFailed, CodeInvalidRequest, CodeBadCredentials, CodeAccountDisabled, CodeCannotReset, CodeUseUsername,
 	CodeSetupFailed, CodeAccountInactive, CodeSignInFailed, CodeWrongClient, CodeUnknownClient, CodeNeedsV3, CodeInternal,
 }
 

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -75,8 +77,55 @@ type PreSignUpHandler struct {
 	// LinkProviders are the identity providers (as named in the pool,
 	// compared case-insensitively) whose users are linked. Needs Cognito.
 	LinkProviders []string
+	// Canonical folds addresses for the duplicate-email check (+tags, dots
+	// at providers that ignore them); the stored address never changes.
+	Canonical signup.Canonicalizer
 	// Cognito is nil when neither UniqueEmail nor LinkProviders is set.
 	Cognito PreSignUpCognito
+
+	// Captcha verifies validationData.captchaToken of PreSignUp_SignUp
+	// (admins and federated sign-ups are not bots); nil checks nothing.
+	Captcha captchaVerifier
+	// CaptchaFailOpen lets a sign-up through when the provider cannot
+	// answer (logged); by default it is refused.
+	CaptchaFailOpen bool
+	// CaptchaBudget bounds the siteverify call (DefaultCaptchaBudget when zero).
+	CaptchaBudget time.Duration
+}
+
+// captchaVerifier asks a CAPTCHA provider about a token (signup.Captcha).
+type captchaVerifier interface {
+	// Verify is (false, nil) for a rejected token, an error when the
+	// provider cannot answer.
+	Verify(ctx context.Context, token string) (bool, error)
+}
+
+// DefaultCaptchaBudget bounds the CAPTCHA check inside Cognito's 5 s.
+const DefaultCaptchaBudget = 1500 * time.Millisecond
+
+// CaptchaTokenKey is the validationData key the client puts the token in.
+const CaptchaTokenKey = "captchaToken"
+
+// checkCaptcha verifies the sign-up's CAPTCHA token within the budget.
+func (h *PreSignUpHandler) checkCaptcha(ctx context.Context, ev *PreSignUpEvent) error {
+	budget := h.CaptchaBudget
+	if budget <= 0 {
+		budget = DefaultCaptchaBudget
+	}
+	vctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	ok, err := h.Captcha.Verify(vctx, ev.Request.ValidationData.Get(CaptchaTokenKey))
+	switch {
+	case err != nil && h.CaptchaFailOpen:
+		LogAttrs(ctx, slog.String("captcha", "not checked"), slog.String("captchaError", err.Error()))
+		return nil
+	case err != nil:
+		return refuseSignUp(&signup.Violation{Code: messages.CodeCaptchaFailed, Reason: "captcha unverifiable: " + err.Error()})
+	case !ok:
+		return refuseSignUp(&signup.Violation{Code: messages.CodeCaptchaFailed, Reason: "captcha token missing or rejected"})
+	}
+	LogAttrs(ctx, slog.String("captcha", "passed"))
+	return nil
 }
 
 // Handle implements the PreSignUp trigger.
@@ -92,6 +141,11 @@ func (h *PreSignUpHandler) Handle(ctx context.Context, ev *PreSignUpEvent) error
 		return nil
 	case PreSignUpExternalProvider:
 		return h.external(ctx, ev)
+	}
+	if h.Captcha != nil {
+		if err := h.checkCaptcha(ctx, ev); err != nil {
+			return err
+		}
 	}
 	if v := h.Policy.Check(attrs); v != nil {
 		return refuseSignUp(v)
@@ -180,11 +234,16 @@ func (h *PreSignUpHandler) linkProvider(provider string) string {
 // emailHolder returns a user holding email: any user but an unconfirmed one
 // (so nobody can squat an address by never confirming it), or with native, a
 // confirmed non-federated user whose email is verified. The address is
-// searched as written and, if different, in lower case.
+// searched as written and, if different, in lower case; for the duplicate
+// check (not native) also in its canonical form (Canonical): a user who holds
+// ana@gmail.com holds a.na+1@gmail.com too.
 func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, native bool) (*types.UserType, error) {
 	candidates := []string{email}
 	if lower := strings.ToLower(email); lower != email {
 		candidates = append(candidates, lower)
+	}
+	if c := h.Canonical.Canonical(email); !native && !slices.Contains(candidates, c) {
+		candidates = append(candidates, c)
 	}
 	for _, addr := range candidates {
 		pages := cognitoidentityprovider.NewListUsersPaginator(h.Cognito, &cognitoidentityprovider.ListUsersInput{

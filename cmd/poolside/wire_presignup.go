@@ -21,6 +21,11 @@ func wirePreSignUp(a *app) error {
 		AutoVerifyPhone: c.AutoVerifies("phone"),
 		UniqueEmail:     c.UniqueEmail,
 		LinkProviders:   c.LinkProviders,
+		Canonical:       c.Canonicalizer(),
+		CaptchaFailOpen: c.CaptchaFailOpen,
+	}
+	if v := c.CaptchaVerifier(); v != nil {
+		h.Captcha = v // no network call until the first sign-up
 	}
 	if c.NeedsCognito() {
 		if h.Cognito, err = a.cognitoClient(); err != nil {
