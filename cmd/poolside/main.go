@@ -36,6 +36,8 @@ Usage:
   poolside profile set-status <id> CONFIRMED|SUSPENDED|DISABLED
   poolside profile set-role <id> ROLE
   poolside profile badge add|remove <id> NAME
+  poolside doctor --pool-id ID [--json] [--endpoint-url URL]
+                                   check a pool against its functions' configuration (read-only; exit 1 on errors)
   poolside preview [--out preview] write every CustomMessage source × locale as .html/.txt
   poolside migrate export --source URL --out users.csv [--header header.csv] [--skip-migrated]
 
@@ -77,6 +79,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdProfile(ctx, rest, stdout)
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout, stderr)
+	case "doctor":
+		err = cmdDoctor(ctx, rest, stdout)
 	case "preview":
 		err = cmdPreview(rest, stdout, stderr)
 	case "help", "-h", "--help":
