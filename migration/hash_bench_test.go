@@ -10,6 +10,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
@@ -87,11 +88,17 @@ var benchCases = map[string]benchCase{
 	"sha512-crypt": {"OpenSSL 3.0.19: openssl passwd -6 -salt saltsalt", func(tb testing.TB, pw []byte) {
 		shaCrypt(sha512.New, pw, []byte("saltsalt"), 5000)
 	}},
+	// For a digest this cheap (~0.2 µs) the direct side is the check a team
+	// would write by hand with the standard library — base64-decode the
+	// stored value, split digest and salt, hash, compare — because decoding
+	// costs as much as the hash itself; what the ratio then shows is the
+	// cost of poolside's format lookup and dispatch.
 	"ldap": {"passlib 1.7.4 ldap_salted_sha1.using(salt=b'saltsalt')", func(tb testing.TB, pw []byte) {
+		raw, _ := base64.StdEncoding.DecodeString("EwvBq0sMQSLLD3eOSZNmhQqOOkRzYWx0c2FsdA==")
 		h := sha1.New()
 		h.Write(pw)
-		h.Write([]byte("saltsalt"))
-		h.Sum(nil)
+		h.Write(raw[sha1.Size:])
+		subtle.ConstantTimeCompare(h.Sum(nil), raw[:sha1.Size])
 	}},
 	"aspnet-identity": {"Python hashlib.pbkdf2_hmac('sha256', …, 10000, 32), v3 layout 0x01|prf 1|iter|saltlen 16|salt|subkey", func(tb testing.TB, pw []byte) {
 		mustPBKDF2(tb, sha256.New, pw, []byte("aspnet-v3-salt16"), 10000, 32)

@@ -344,19 +344,18 @@ func verifyPasslibPBKDF2(v *Verifier, s Stored, password []byte) (bool, error) {
 // the salt, base64) and {CRYPT} wrapping a crypt(3) string.
 func verifyLDAP(v *Verifier, s Stored, password []byte) (bool, error) {
 	scheme, value, _ := strings.Cut(s.Hash[1:], "}")
-	var h func() hash.Hash
 	var size int
 	switch {
 	case asciiEqualFold(scheme, "CRYPT"):
 		return v.crypt(value, password)
 	case asciiEqualFold(scheme, "SHA"), asciiEqualFold(scheme, "SSHA"):
-		h, size = sha1.New, sha1.Size
+		size = sha1.Size
 	case asciiEqualFold(scheme, "SSHA256"):
-		h, size = sha256.New, sha256.Size
+		size = sha256.Size
 	case asciiEqualFold(scheme, "SSHA512"):
-		h, size = sha512.New, sha512.Size
+		size = sha512.Size
 	case asciiEqualFold(scheme, "MD5"), asciiEqualFold(scheme, "SMD5"):
-		h, size = md5.New, md5.Size
+		size = md5.Size
 	default:
 		return false, fmt.Errorf("%w: ldap: scheme", ErrUnknownFormat)
 	}
@@ -372,8 +371,24 @@ func verifyLDAP(v *Verifier, s Stored, password []byte) (bool, error) {
 		return false, malformed("ldap", "salted digest without a salt (truncated)")
 	}
 	want, salt := raw[:size], raw[size:]
-	d := h()
-	d.Write(password)
-	d.Write(salt)
-	return equal(d.Sum(nil), want), nil
+	// one-shot sums over password+salt in a stack buffer: no hash.Hash
+	// interface (which would put the state on the heap) for a 0.2 µs digest
+	var in [256]byte
+	msg := append(append(in[:0], password...), salt...)
+	var got []byte
+	switch size {
+	case sha1.Size:
+		d := sha1.Sum(msg)
+		got = d[:]
+	case sha256.Size:
+		d := sha256.Sum256(msg)
+		got = d[:]
+	case sha512.Size:
+		d := sha512.Sum512(msg)
+		got = d[:]
+	default:
+		d := md5.Sum(msg)
+		got = d[:]
+	}
+	return equal(got, want), nil
 }
