@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Packages serverless.yml with the pinned Serverless Framework v3 (no AWS account: `sls
+# package` makes no AWS call; dummy credentials, telemetry and notifications off) into
+# .serverless/, for cfn-lint (make deploy-check). node_modules is installed once and kept
+# here (gitignored). The code: dist/poolside-arm64.zip when `make build` has written it,
+# otherwise a placeholder zip (build/), so that checking the template needs no Go build.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash ../../.ci/npm-locked.sh . serverless
+artifact=../../dist/poolside-arm64.zip
+if [[ ! -f "$artifact" ]]; then
+  artifact=build/placeholder-arm64.zip
+  echo "serverless: no dist/poolside-arm64.zip (make build); packaging $artifact" >&2
+  mkdir -p build
+  python3 -c "import zipfile; z=zipfile.ZipFile('$artifact','w'); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; z.writestr(i,'#!/bin/sh\nexit 1\n'); z.close()"
+fi
+export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_DEPRECATION_DISABLE='*'
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-placeholder}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-placeholder}"
+rm -rf .serverless
+npx --no-install sls package --param="artifact=$artifact" "$@" </dev/null >/dev/null
+echo "serverless: .serverless/cloudformation-template-update-stack.json" >&2
