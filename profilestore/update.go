@@ -70,3 +70,13 @@ func ReplaceData(ctx context.Context, s Updater, id string, data map[string]any)
 func MergeData(ctx context.Context, s Updater, id string, data map[string]any) (Profile, error) {
 	return s.Update(ctx, id, func(p *Profile) error { p.Data = mergeData(p.Data, data); return nil })
 }
+
+// SetTenant moves the profile to another tenant: an administrator's decision
+// (poolside itself only ever upgrades from the default tenant once Cognito
+// says the email is verified). ErrInvalid for an empty tenant, ErrNotFound.
+func SetTenant(ctx context.Context, s Updater, id, tenant string) (Profile, error) {
+	if tenant == "" {
+		return Profile{}, fmt.Errorf("empty tenant: %w", ErrInvalid)
+	}
+	return s.Update(ctx, id, func(p *Profile) error { p.TenantID = tenant; return nil })
+}

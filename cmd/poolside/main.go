@@ -35,6 +35,9 @@ Usage:
   poolside profile get <id|email|@handle>
   poolside profile set-status <id> CONFIRMED|SUSPENDED|DISABLED
   poolside profile set-role <id> ROLE
+  poolside profile set-tenant <id> TENANT
+  poolside profile backfill --user-pool-id ID [--endpoint-url URL]
+                                   a profile for every confirmed user who has none (attach time)
   poolside profile badge add|remove <id> NAME
   poolside doctor --pool-id ID [--json] [--endpoint-url URL]
                                    check a pool against its functions' configuration (read-only; exit 1 on errors)
@@ -76,7 +79,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "table":
 		err = cmdTable(ctx, rest, stdout)
 	case "profile":
-		err = cmdProfile(ctx, rest, stdout)
+		err = cmdProfile(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout, stderr)
 	case "doctor":

@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/poolside-io/poolside/config"
 	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // adminApp builds the app for an admin command, logging to nowhere.
@@ -48,8 +52,8 @@ func cmdTable(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // cmdProfile runs the profile admin commands against the configured store.
-func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error {
-	const use = "usage: poolside profile get <id|email|@handle> | set-status <id> CONFIRMED|SUSPENDED|DISABLED | set-role <id> ROLE | badge add|remove <id> NAME"
+func cmdProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const use = "usage: poolside profile get <id|email|@handle> | set-status <id> CONFIRMED|SUSPENDED|DISABLED | set-role <id> ROLE | set-tenant <id> TENANT | badge add|remove <id> NAME | backfill --user-pool-id ID [--endpoint-url URL]"
 	if len(args) == 0 {
 		return usagef(use)
 	}
@@ -59,6 +63,9 @@ func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if t, _ := config.TableName(a.cfg.ProfileStore); t == "" {
 		return usagef("POOLSIDE_PROFILE_STORE is memory, which lives inside one process: set it to dynamodb://TABLE")
+	}
+	if args[0] == "backfill" {
+		return cmdBackfill(ctx, a, args[1:], stdout, stderr)
 	}
 	store, err := a.profileStore()
 	if err != nil {
@@ -72,6 +79,8 @@ func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error {
 		p, err = profilestore.SetStatus(ctx, store, args[1], profilestore.Status(strings.ToUpper(args[2])))
 	case args[0] == "set-role" && len(args) == 3:
 		p, err = profilestore.SetRole(ctx, store, args[1], args[2])
+	case args[0] == "set-tenant" && len(args) == 3:
+		p, err = profilestore.SetTenant(ctx, store, args[1], args[2])
 	case args[0] == "badge" && len(args) == 4 && args[1] == "add":
 		p, err = profilestore.AddBadge(ctx, store, args[2], args[3])
 	case args[0] == "badge" && len(args) == 4 && args[1] == "remove":
@@ -83,6 +92,74 @@ func cmdProfile(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return writeOut(stdout, p)
+}
+
+// errBackfillFailed makes `poolside profile backfill` exit 1 after its report.
+var errBackfillFailed = errors.New("some users have no profile (see the failed lines above); run it again once the cause is fixed")
+
+// cmdBackfill runs "poolside profile backfill --user-pool-id ID": a profile
+// for every existing user of the pool who has none yet (attach time), by the
+// rules the sign-in triggers follow (triggers.Backfill). Progress goes to
+// stderr, the counts to stdout as JSON; exit 1 when a user failed.
+func cmdBackfill(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) error {
+	const use = "usage: poolside profile backfill --user-pool-id POOL_ID [--endpoint-url URL] [--page-size 1-60]"
+	fs := flag.NewFlagSet("profile backfill", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	poolID := fs.String("user-pool-id", "", "the user pool whose users get a profile (required)")
+	endpoint := fs.String("endpoint-url", "", "Cognito endpoint (local servers such as moto_server; default POOLSIDE_COGNITO_ENDPOINT)")
+	pageSize := fs.Int("page-size", 60, "users per ListUsers page (1-60)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v\n%s", err, use)
+	}
+	if *poolID == "" || fs.NArg() > 0 || *pageSize < 1 || *pageSize > 60 {
+		return usagef(use)
+	}
+	if *endpoint != "" {
+		a.cfg.CognitoEndpoint = *endpoint
+		a.awsOnce = awsLoader(a.cfg) // dummy credentials for a local endpoint
+	}
+	store, err := a.profileStore()
+	if err != nil {
+		return err
+	}
+	idp, err := a.cognitoClient()
+	if err != nil {
+		return err
+	}
+	b := triggers.Backfill{
+		Policy:   a.cfg.Profiles.Policy(),
+		Store:    store,
+		Users:    idp,
+		PageSize: int32(*pageSize),
+		User: func(user string, o triggers.BackfillOutcome, detail string) {
+			if o == triggers.BackfillSkipped || o == triggers.BackfillFailed {
+				fmt.Fprintf(stderr, "%s %s: %s\n", o, user, detail)
+			}
+		},
+		Page: func(n triggers.BackfillCounts) { fmt.Fprintln(stderr, backfillProgress(n)) },
+	}
+	// as in the triggers: Cognito reclaims a deleted user's email guard and
+	// adds an adopted migrated user to its groups, unless POOLSIDE_ADD_TO_GROUP=false
+	if a.cfg.Profiles.AddToGroup || os.Getenv("POOLSIDE_ADD_TO_GROUP") == "" {
+		b.Cognito = idp
+	}
+	n, err := b.Run(ctx, *poolID)
+	fmt.Fprintln(stderr, backfillProgress(n))
+	if err != nil {
+		return err
+	}
+	if werr := writeOut(stdout, n); werr != nil {
+		return werr
+	}
+	if n.Failed > 0 {
+		return errBackfillFailed
+	}
+	return nil
+}
+
+func backfillProgress(n triggers.BackfillCounts) string {
+	return fmt.Sprintf("backfill: seen %d, created %d, existing %d, skipped %d, failed %d",
+		n.Seen, n.Created, n.Existing, n.Skipped, n.Failed)
 }
 
 // lookup finds a profile by id, email (contains @ after the first

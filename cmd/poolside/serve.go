@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/poolside-io/poolside/config"
@@ -47,8 +48,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is already in use (another poolside serve or make run?): pick another address with --addr 127.0.0.1:9100 (make run ADDR=127.0.0.1:9100)", *addr)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := newServer(a.serveHandler(pins, *portalConfig), readTimeout)
 	a.log.Info("listening", "addr", ln.Addr().String(), "profileStore", a.cfg.ProfileStore,
