@@ -2,6 +2,7 @@ package config
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/poolside-io/poolside/triggers"
 )
@@ -139,4 +140,23 @@ func LookupVar(name string) (Var, bool) {
 		return Var{}, false
 	}
 	return Vars[i], true
+}
+
+// ReadByText is v's "Read by" cell in README's configuration tables (a test
+// holds the README to it): the triggers, "all" (infrastructure every function
+// reads), "all, per function" (may differ between them) or "User API".
+func (v Var) ReadByText() string {
+	switch {
+	case v.UserAPI:
+		return "User API"
+	case v.ReadByAll() && v.PerFunction:
+		return "all, per function"
+	case v.ReadByAll():
+		return "all"
+	}
+	names := make([]string, len(v.ReadBy))
+	for i, t := range v.ReadBy {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,4 +57,58 @@ func TestEveryListedVariableIsDocumented(t *testing.T) {
 			assert.True(t, known, "%s: read by unknown trigger %q", v.Name, tr)
 		}
 	}
+}
+
+// Every row of README's configuration tables has a "Read by" cell, and for the
+// variables of Vars it is the registry's ReadByText (variables of one row
+// joined by " / " where they differ): the column cannot drift from Vars.
+func TestReadmeReadByColumnMatchesVars(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	rows, documented := 0, map[string]bool{}
+	inTable := false
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "| Variable |") {
+			require.Equal(t, "| Variable | Default | Read by | Meaning |", line, "a configuration table's header")
+			inTable = true
+			continue
+		}
+		if inTable && strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if !inTable || !strings.HasPrefix(line, "| ") {
+			inTable = false
+			continue
+		}
+		cells := strings.SplitN(line, " | ", 4)
+		require.Len(t, cells, 4, "a row of 4 cells: %s", line)
+		want := []string{}
+		for _, name := range backticked(cells[0]) {
+			documented[name] = true
+			text := "tests"
+			if v, ok := LookupVar(name); ok {
+				text = v.ReadByText()
+			}
+			if !slices.Contains(want, text) {
+				want = append(want, text)
+			}
+		}
+		rows++
+		assert.Equal(t, strings.Join(want, " / "), cells[2], "README's Read by cell of %s (from config.Vars)", cells[0])
+	}
+	require.NotZero(t, rows)
+	for _, v := range Vars {
+		assert.True(t, documented[v.Name], "%s has no row in README's configuration tables", v.Name)
+	}
+}
+
+// backticked returns the `POOLSIDE_*` names of a table cell.
+func backticked(cell string) []string {
+	var names []string
+	for _, part := range strings.Split(cell, "`")[1:] {
+		if strings.HasPrefix(part, "POOLSIDE_") && !strings.ContainsAny(part, " =") {
+			names = append(names, part)
+		}
+	}
+	return names
 }
