@@ -45,7 +45,16 @@ type Check struct {
 	// BreachProblem: the breach check did not answer (outage, timeout); the
 	// sign-in went on as if the password were not breached. Log it.
 	BreachProblem error
+	// Format names the hash family the password was checked against (a
+	// Formats name), FormatExternal when the legacy system checked it, "" when
+	// the user was not found or the hash names no known family. A metric
+	// dimension: one of a short, fixed list.
+	Format string
 }
+
+// FormatExternal is Check.Format when the legacy system checks the password itself.
+const FormatExternal = "external"
+
 
 // Authenticate looks login up and verifies password. An unknown user or a
 // wrong password is a Check with Verified false and a nil error; the error
@@ -54,6 +63,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, login string, password
 	if pc, ok := a.Source.(PasswordChecker); ok {
 		// the legacy system checks the password itself (and takes its own time)
 		c, err := pc.CheckPassword(ctx, login, password)
+		if c.Found {
+			c.Format = FormatExternal
+		}
 		if err == nil && c.Verified && a.Breached != nil {
 			c.Breached, c.BreachProblem = a.Breached.Breached(ctx, password)
 		}
@@ -76,6 +88,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, login string, password
 		a.burn(password) // a broken hash costs what a real one does
 	}
 	c := Check{User: u, Found: true, Verified: ok && problem == nil, Problem: problem}
+	if f, err := lookupFormat(u.Stored()); err == nil {
+		c.Format = f.Name
+	}
 	if c.Verified && a.Breached != nil {
 		c.Breached, c.BreachProblem = a.Breached.Breached(ctx, password)
 	}

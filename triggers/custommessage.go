@@ -40,6 +40,7 @@ func (h *CustomMessageHandler) Handle(ctx context.Context, ev *CustomMessageEven
 	if reason != "" {
 		// No message is better than one Cognito rejects: it sends its default.
 		LogAttrs(ctx, slog.String("message", "cognito-default"), slog.String("reason", reason))
+		count(ctx, MetricMessageFallbacks, 1)
 		return nil
 	}
 	loc := userLocale(cat, r.UserAttributes, r.ClientMetadata)
@@ -52,6 +53,7 @@ func (h *CustomMessageHandler) Handle(ctx context.Context, ev *CustomMessageEven
 	LogAttrs(ctx, slog.String("locale", loc), slog.Bool("email", h.Email))
 	if len(problems) > 0 {
 		LogAttrs(ctx, slog.Any("fallback", problems))
+		count(ctx, MetricMessageFallbacks, 1)
 	}
 	ev.Response = CustomMessageResponse{SMSMessage: msg.SMS}
 	if h.Email {

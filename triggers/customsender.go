@@ -139,6 +139,7 @@ func (h *CustomSenderHandler) Handle(ctx context.Context, ev *CustomSenderEvent)
 	LogAttrs(ctx, slog.String("locale", loc), slog.String("channel", map[bool]string{true: "email", false: "sms"}[email]))
 	if len(problems) > 0 {
 		LogAttrs(ctx, slog.Any("fallback", problems))
+		count(ctx, MetricMessageFallbacks, 1)
 	}
 
 	if email {

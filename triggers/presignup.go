@@ -216,6 +216,7 @@ func (h *PreSignUpHandler) external(ctx context.Context, ev *PreSignUpEvent) err
 	if err != nil {
 		return fmt.Errorf("link %s identity to %s: %w", name, aws.ToString(native.Username), err)
 	}
+	count(ctx, MetricLinks, 1)
 	LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "linked"),
 		slog.String("provider", name), slog.String("linkedTo", aws.ToString(native.Username)))
 	return nil

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -38,6 +39,7 @@ type Router struct {
 	now      func() time.Time
 	enabled  map[Trigger]bool // nil: every registered trigger
 	handlers map[Source]handlerFunc
+	invoked  atomic.Bool // the first invocation was a cold start
 }
 
 var _ lambda.Handler = (*Router)(nil)
@@ -178,7 +180,14 @@ func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, 
 		slog.String("requestId", requestID(ctx)),
 		slog.String("triggerSource", string(h.TriggerSource)),
 		slog.String("userPoolId", h.UserPoolID),
+		slog.Bool("cold_start", !r.invoked.Swap(true)),
+		slog.String("xray_trace_id", traceID(ctx)),
 	}
+	trigger, known := h.TriggerSource.Trigger()
+	if !known {
+		trigger = "unknown"
+	}
+	dimension(ctx, DimTrigger, string(trigger))
 	level := slog.LevelInfo
 	outcome := "ok"
 	var result error
@@ -189,8 +198,12 @@ func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, 
 		case errTypeRefused:
 			outcome = "refused"
 			var refusal *Refusal
-			if errors.As(err, &refusal) && refusal.Reason != "" {
-				attrs = append(attrs, slog.String("reason", refusal.Reason))
+			if errors.As(err, &refusal) {
+				dimension(ctx, DimRefusalCode, refusal.Code.String())
+				count(ctx, MetricRefusals, 1)
+				if refusal.Reason != "" {
+					attrs = append(attrs, slog.String("reason", refusal.Reason))
+				}
 			}
 		case errTypeInternal:
 			outcome, level = "error", slog.LevelError
@@ -204,8 +217,14 @@ func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, 
 			}
 		}
 	}
-	attrs = append(attrs, slog.String("outcome", outcome), slog.Duration("duration", r.now().Sub(start)))
+	end := r.now()
+	took := end.Sub(start)
+	dimension(ctx, DimOutcome, outcome)
+	count(ctx, MetricInvocations, 1)
+	count(ctx, MetricLatency, float64(took)/float64(time.Millisecond))
+	attrs = append(attrs, slog.Duration("duration", took))
 	attrs = append(attrs, rec.attrs()...)
+	attrs = append(attrs, rec.metrics(end)...)
 	r.log.LogAttrs(context.WithoutCancel(ctx), level, "invocation", attrs...)
 	return result
 }
@@ -282,11 +301,20 @@ func encodeEvent(raw map[string]json.RawMessage) ([]byte, error) {
 
 // record collects attributes a handler adds to its invocation's log line.
 type record struct {
-	mu sync.Mutex
-	as []slog.Attr
+	mu     sync.Mutex
+	as     []slog.Attr
+	dims   map[string]string  // metric dimensions (dimension)
+	counts map[string]float64 // metric values (count)
 }
 
 type recordKey struct{}
+
+// metrics is the line's Embedded Metric Format part, stamped at.
+func (r *record) metrics(at time.Time) []slog.Attr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return emf(at, r.dims, r.counts)
+}
 
 func (r *record) add(as ...slog.Attr) {
 	r.mu.Lock()

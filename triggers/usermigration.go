@@ -70,6 +70,7 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 		if check.Problem != nil {
 			LogAttrs(ctx, slog.String("hashProblem", check.Problem.Error()))
 		}
+		countMigration(ctx, check)
 		switch {
 		case !check.Found:
 			return Refuse(messages.CodeBadCredentials, "no legacy user with that username or email")
@@ -87,6 +88,7 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 		}
 		if check.Breached {
 			LogAttrs(ctx, slog.Bool("breached", true))
+			count(ctx, MetricBreachedPasswords, 1)
 			if a, _ := h.Pool.Answer(login, user); a.CanReceiveCode() { // the phone as Cognito would get it
 				// the user sets a new password now, with a code Cognito sends
 				ev.Response.FinalUserStatus = StatusResetRequired
@@ -114,6 +116,27 @@ func (h *UserMigrationHandler) Handle(ctx context.Context, ev *UserMigrationEven
 	}
 	LogAttrs(ctx, slog.String("legacyId", user.LegacyID()), slog.String("finalUserStatus", ev.Response.FinalUserStatus))
 	return h.importProfile(ctx, ev, user, h.cognitoUsername(ev, answer))
+}
+
+// countMigration counts a legacy password check by hash format and result.
+func countMigration(ctx context.Context, check migration.Check) {
+	format, result := check.Format, migrationVerified
+	if format == "" {
+		format = "none"
+	}
+	switch {
+	case !check.Found:
+		result = migrationNotFound
+	case !check.Verified && check.Problem != nil:
+		result = migrationHashProblem
+	case !check.Verified:
+		result = migrationWrongPassword
+	case check.User.Disabled:
+		result = migrationDisabled
+	}
+	dimension(ctx, DimHashFormat, format)
+	dimension(ctx, DimMigrationResult, result)
+	count(ctx, MetricMigrations, 1)
 }
 
 // cognitoUsername is the user name Cognito gives the migrated user, when

@@ -8,7 +8,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // Retries of store and Cognito calls. A trigger has one budget (the router's
@@ -56,6 +59,10 @@ func jitteredBackoff(attempt int, _ error) (time.Duration, error) {
 	return rand.N(ceiling), nil
 }
 
+// storeServiceID is dynamodb.ServiceID, spelled out so that a function
+// without the profile store does not link the DynamoDB client for it.
+const storeServiceID = "DynamoDB"
+
 // budgetRetryer is the SDK's standard retryer that also stops when the
 // call's deadline leaves no room for another attempt.
 type budgetRetryer struct{ *retry.Standard }
@@ -68,5 +75,9 @@ func (r budgetRetryer) GetRetryToken(ctx context.Context, err error) (func(error
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < retryWindow {
 		return nil, errNoTimeToRetry
 	}
-	return r.Standard.GetRetryToken(ctx, err)
+	release, err := r.Standard.GetRetryToken(ctx, err)
+	if err == nil && awsmiddleware.GetServiceID(ctx) == storeServiceID {
+		triggers.CountStoreRetry(ctx) // the call is tried again
+	}
+	return release, err
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -13,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/triggers"
 )
 
 func TestJitteredBackoff(t *testing.T) {
@@ -56,6 +61,24 @@ func TestRetryerRetriesPastTheDefault(t *testing.T) {
 	_, err := testDynamo(url).GetItem(context.Background(), getItem())
 	require.NoError(t, err)
 	require.Equal(t, int32(7), requests.Load())
+}
+
+// Each retried DynamoDB call is counted on the invocation's log line
+// (the StoreRetries metric).
+func TestRetryerCountsStoreRetries(t *testing.T) {
+	require.Equal(t, dynamodb.ServiceID, storeServiceID)
+	url, _ := flakyDynamo(t, 2)
+	var logs bytes.Buffer
+	r := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	r.HandlePreAuthentication(func(ctx context.Context, _ *triggers.PreAuthenticationEvent) error {
+		_, err := testDynamo(url).GetItem(ctx, getItem())
+		return err
+	})
+	_, err := r.Invoke(context.Background(), []byte(`{"triggerSource":"PreAuthentication_Authentication","request":{}}`))
+	require.NoError(t, err)
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &line), logs.String())
+	require.Equal(t, 2.0, line[triggers.MetricStoreRetries])
 }
 
 // With less than retryWindow left before the deadline, the last error comes

@@ -1,0 +1,173 @@
+package triggers
+
+import (
+	"context"
+	"log/slog"
+	"maps"
+	"os"
+	"slices"
+	"time"
+)
+
+// Namespace is the CloudWatch namespace of poolside's metrics.
+const Namespace = "poolside"
+
+// Metric is one CloudWatch metric the invocation log line carries in the
+// Embedded Metric Format: CloudWatch Logs extracts it from the line itself,
+// without a call from the function.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+type Metric struct {
+	Name string
+	Unit string
+	// Dimensions are the dimension sets the metric is published under; each
+	// dimension is a top-level string member of the log line.
+	Dimensions [][]string
+	// Always: the line carries the metric on every invocation (0 when
+	// nothing happened), not only when the handler counted it.
+	Always bool
+	Doc    string
+}
+
+// Dimension names: top-level members of the log line, each with a short,
+// fixed list of values (a dimension value makes a metric of its own).
+const (
+	DimTrigger         = "trigger"         // a Trigger, "unknown" for an event that names none
+	DimOutcome         = "outcome"         // ok, refused, rejected, error
+	DimRefusalCode     = "refusalCode"     // a messages.Code
+	DimHashFormat      = "hashFormat"      // a migration.Formats name, "external", "none"
+	DimMigrationResult = "migrationResult" // migrationResults
+)
+
+// Metric names.
+const (
+	MetricInvocations       = "Invocations"
+	MetricLatency           = "Latency"
+	MetricRefusals          = "Refusals"
+	MetricMigrations        = "Migrations"
+	MetricBreachedPasswords = "BreachedPasswords"
+	MetricLinks             = "Links"
+	MetricMessageFallbacks  = "MessageFallbacks"
+	MetricStoreRetries      = "StoreRetries"
+)
+
+// Metrics lists every metric of the invocation line (the README's list).
+var Metrics = []Metric{
+	{MetricInvocations, "Count", [][]string{{DimTrigger}, {DimTrigger, DimOutcome}}, true, "every invocation"},
+	{MetricLatency, "Milliseconds", [][]string{{DimTrigger}, {DimTrigger, DimOutcome}}, true, "the router's time from event to answer"},
+	{MetricRefusals, "Count", [][]string{{DimRefusalCode}}, false, "a refusal the user reads, by its code"},
+	{MetricMigrations, "Count", [][]string{{DimHashFormat, DimMigrationResult}}, false, "a legacy password check (UserMigration_Authentication)"},
+	{MetricBreachedPasswords, "Count", [][]string{{DimTrigger}}, false, "a verified legacy password known from breaches"},
+	{MetricLinks, "Count", [][]string{{DimTrigger}}, false, "a federated identity linked to a native user"},
+	{MetricMessageFallbacks, "Count", [][]string{{DimTrigger}}, false, "a message rendered with a fallback, or left to Cognito's default"},
+	{MetricStoreRetries, "Count", [][]string{{DimTrigger}}, true, "DynamoDB calls retried by the SDK"},
+}
+
+// Migration results (DimMigrationResult).
+const (
+	migrationVerified      = "verified"
+	migrationWrongPassword = "wrong_password"
+	migrationNotFound      = "not_found"
+	migrationHashProblem   = "hash_problem"
+	migrationDisabled      = "disabled"
+)
+
+// count adds n to the invocation's metric name.
+func count(ctx context.Context, name string, n float64) {
+	if r, ok := ctx.Value(recordKey{}).(*record); ok {
+		r.mu.Lock()
+		if r.counts == nil {
+			r.counts = map[string]float64{}
+		}
+		r.counts[name] += n
+		r.mu.Unlock()
+	}
+}
+
+// dimension sets a dimension of the invocation's line.
+func dimension(ctx context.Context, name, value string) {
+	if r, ok := ctx.Value(recordKey{}).(*record); ok {
+		r.mu.Lock()
+		if r.dims == nil {
+			r.dims = map[string]string{}
+		}
+		r.dims[name] = value
+		r.mu.Unlock()
+	}
+}
+
+// CountStoreRetry counts one retried profile store call (DynamoDB) on the
+// invocation's line; the AWS SDK's retryer calls it.
+func CountStoreRetry(ctx context.Context) { count(ctx, MetricStoreRetries, 1) }
+
+// emfDirective is one CloudWatchMetrics entry of the _aws block.
+type emfDirective struct {
+	Namespace  string      `json:"Namespace"`
+	Dimensions [][]string  `json:"Dimensions"`
+	Metrics    []emfMetric `json:"Metrics"`
+}
+
+type emfMetric struct {
+	Name string `json:"Name"`
+	Unit string `json:"Unit,omitempty"`
+}
+
+type emfMetadata struct {
+	Timestamp         int64          `json:"Timestamp"`
+	CloudWatchMetrics []emfDirective `json:"CloudWatchMetrics"`
+}
+
+// emf returns the attributes that make the line an Embedded Metric Format
+// record: the dimension values, the metric values and the _aws block naming
+// them. Every dimension value is written; a metric is published only when
+// each dimension it needs has one.
+func emf(at time.Time, dims map[string]string, values map[string]float64) []slog.Attr {
+	var (
+		attrs      []slog.Attr
+		directives []emfDirective
+	)
+	for _, m := range Metrics {
+		v, ok := values[m.Name]
+		if !ok && !m.Always {
+			continue
+		}
+		if !hasDims(dims, m.Dimensions) {
+			continue
+		}
+		attrs = append(attrs, slog.Float64(m.Name, v))
+		i := slices.IndexFunc(directives, func(d emfDirective) bool {
+			return slices.EqualFunc(d.Dimensions, m.Dimensions, slices.Equal)
+		})
+		if i < 0 {
+			directives = append(directives, emfDirective{Namespace: Namespace, Dimensions: m.Dimensions})
+			i = len(directives) - 1
+		}
+		directives[i].Metrics = append(directives[i].Metrics, emfMetric{Name: m.Name, Unit: m.Unit})
+	}
+	for _, d := range slices.Sorted(maps.Keys(dims)) {
+		attrs = append(attrs, slog.String(d, dims[d]))
+	}
+	if len(directives) == 0 {
+		return attrs
+	}
+	return append(attrs, slog.Any("_aws", emfMetadata{Timestamp: at.UnixMilli(), CloudWatchMetrics: directives}))
+}
+
+func hasDims(dims map[string]string, sets [][]string) bool {
+	for _, set := range sets {
+		for _, d := range set {
+			if dims[d] == "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// traceID is the invocation's X-Ray trace header: aws-lambda-go puts it in
+// the context and in _X_AMZN_TRACE_ID, as Lambda's own runtimes do.
+func traceID(ctx context.Context) string {
+	if s, ok := ctx.Value("x-amzn-trace-id").(string); ok && s != "" {
+		return s
+	}
+	return os.Getenv("_X_AMZN_TRACE_ID")
+}
