@@ -38,16 +38,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { # name pid url
-  for _ in $(seq 1 300); do
-    if curl -s -o /dev/null "$3"; then return 0; fi
-    if ! kill -0 "$2" 2>/dev/null; then echo "demo: $1 exited" >&2; tail -n 30 "$work"/*.log >&2 || true; return 1; fi
-    sleep 0.1
-  done
-  echo "demo: $1 did not answer at $3 within 30 s" >&2
-  return 1
-}
+servers_tag=demo
+servers_logs="$work/*.log"
+source "$root/.ci/servers.sh"
 
 echo "demo: building poolside" >&2
 go build -o "$work/poolside" ./cmd/poolside

@@ -55,16 +55,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { # name pid url
-  for _ in $(seq 1 300); do
-    if curl -s -o /dev/null "$3"; then return 0; fi
-    if ! kill -0 "$2" 2>/dev/null; then echo "e2e: $1 exited" >&2; return 1; fi
-    sleep 0.1
-  done
-  echo "e2e: $1 did not answer at $3 within 30 s" >&2
-  return 1
-}
+servers_tag=e2e
+source "$root/.ci/servers.sh"
 
 echo "e2e: building poolside" >&2
 go build -o "$work/poolside" ./cmd/poolside
