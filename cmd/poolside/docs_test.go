@@ -38,6 +38,14 @@ func TestDocsNameEveryLegacySource(t *testing.T) {
 	}
 }
 
+// The README's Observability table names every metric of the invocation line.
+func TestReadmeNamesEveryMetric(t *testing.T) {
+	readme := readDoc(t, "../../README.md")
+	for _, m := range triggers.Metrics {
+		mentions(t, readme, "| `"+m.Name+"` | "+m.Unit+" |", "README: a row of the Observability table")
+	}
+}
+
 // mentions fails unless doc holds want, without printing the whole doc.
 func mentions(t *testing.T, doc, want, where string) {
 	t.Helper()
