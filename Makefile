@@ -64,13 +64,14 @@ preview: ## write every CustomMessage source × locale as .html/.txt into previe
 clean: ## remove build output
 	rm -rf dist
 
-deploy-check: ## cfn-lint the SAM template, the CDK example's synth and the Serverless package (deploy/)
+deploy-check: ## cfn-lint the SAM template, the CDK example's synth and the Serverless package; the latter two hold the SAM template's functions and IAM
 	@command -v cfn-lint >/dev/null || { echo "deploy-check: cfn-lint not found (pip install cfn-lint)"; exit 1; }
 	cfn-lint deploy/template.yaml
 	bash deploy/cdk/synth.sh
 	bash deploy/serverless/check.sh
 	# W3005: both tools write DependsOn on the role the function's Role already names.
 	cfn-lint --ignore-checks W3005 -- deploy/cdk/cdk.out/PoolsideExample.template.json deploy/serverless/.serverless/cloudformation-template-update-stack.json
+	python3 .ci/deploy-equivalence.py deploy/template.yaml deploy/cdk/cdk.out/PoolsideExample.template.json deploy/serverless/.serverless/cloudformation-template-update-stack.json
 
 demo: ## the whole stack locally: cognito-local + poolside serve (triggers, User API, portal); prints the portal URL
 	bash deploy/demo/run.sh

@@ -7,6 +7,7 @@
 set -euo pipefail
 dir="$1" pkg="$2"
 cd "$dir"
+dir="$(basename "$PWD")"
 command -v npm >/dev/null 2>&1 || { echo "$dir: npm not found (Debian package npm)" >&2; exit 1; }
 pinned="$(node -p "require('./package-lock.json').packages['node_modules/$pkg'].version")"
 installed="$(node -p "try { require('./node_modules/$pkg/package.json').version } catch { '' }")"

@@ -2,6 +2,7 @@
 //   npx cdk synth            (the asset dist/poolside-arm64.zip: make build)
 //   npx cdk synth -c poolsideCode=s3://BUCKET/KEY   (code already in S3; no zip needed)
 //   npx cdk synth -c existingPool=true              (the triggers on a pool the app defines itself)
+//   npx cdk synth -c migration=true -c senders=true (UserMigration; the custom senders instead of CustomMessage)
 // The stack is environment-agnostic (no account or region, no lookups): synth runs offline.
 import { Annotations, App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -43,6 +44,9 @@ const auth = new Poolside(stack, 'Auth', {
   tenantDomains: 'example.com=acme',
   migration: app.node.tryGetContext('migration') === 'true'
     ? { legacySource: 'https://legacy.example.com/users', bcryptCost: 12 }
+    : undefined,
+  customSenders: app.node.tryGetContext('senders') === 'true'
+    ? { from: 'Example <no-reply@example.com>', sesSourceArn: `arn:aws:ses:us-east-1:123456789012:identity/example.com` }
     : undefined,
 });
 
