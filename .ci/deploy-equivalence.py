@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Holds the CDK synth and the Serverless package to deploy/template.yaml (SAM, default
-parameters): per trigger function (POOLSIDE_TRIGGERS) the same memory, timeout, environment
+parameters): per trigger function (POOLSIDE_TRIGGERS) the same memory, timeout, X-Ray tracing, environment
 variable names and IAM actions; the pool's LambdaConfig names the function's `live` alias;
 Cognito's invoke permission on that alias carries SourceArn (the pool) and SourceAccount.
 Usage: deploy-equivalence.py SAM_TEMPLATE OTHER_TEMPLATE... (make deploy-check)."""
@@ -40,7 +40,8 @@ def actions(statements):
         if not isinstance(s, dict) or "Action" not in s:
             continue  # Fn::If: a conditional statement (non-default parameters)
         a = s["Action"]
-        out.update([a] if isinstance(a, str) else a)
+        # xray:*: tracing's own grant (SAM and Serverless: a managed policy; CDK: statements)
+        out.update(x for x in ([a] if isinstance(a, str) else a) if not x.startswith("xray:"))
     return out
 
 
@@ -72,7 +73,7 @@ def sam(t):
             if r2["Type"] == "AWS::IAM::Policy" and any(ref(x) == f"{name}Role" for x in r2["Properties"]["Roles"]):
                 acts |= actions(r2["Properties"]["PolicyDocument"]["Statement"])
         out[trig] = dict(memory=p.get("MemorySize", glob["MemorySize"]), timeout=p.get("Timeout", glob["Timeout"]),
-                         env=sorted(env), actions=sorted(acts))
+                         tracing=p.get("Tracing", glob.get("Tracing", "PassThrough")), env=sorted(env), actions=sorted(acts))
     return out
 
 
@@ -102,7 +103,8 @@ def other(t, path):
         for r2 in res.values():
             if r2["Type"] == "AWS::IAM::Policy" and any(ref(x) == role for x in r2["Properties"]["Roles"]):
                 acts |= actions(r2["Properties"]["PolicyDocument"]["Statement"])
-        out[trig] = dict(memory=p.get("MemorySize", 128), timeout=p.get("Timeout", 3), env=sorted(env), actions=sorted(acts))
+        out[trig] = dict(memory=p.get("MemorySize", 128), timeout=p.get("Timeout", 3),
+                         tracing=p.get("TracingConfig", {}).get("Mode", "PassThrough"), env=sorted(env), actions=sorted(acts))
         pool, alias = config.get(trig, (None, None))
         if alias is None or aliases.get(alias) != name or res[alias]["Properties"].get("Name") != "live":
             errors.append(f"{path}: the pool's LambdaConfig.{trig} does not name {name}'s live alias")

@@ -321,6 +321,7 @@ export class Poolside extends Construct {
       timeout: Duration.seconds(5),
       memorySize,
       logGroup,
+      tracing: lambda.Tracing.ACTIVE, // X-Ray, as the SAM template's Globals
       environment: { ...this.env, POOLSIDE_TRIGGERS: trigger, ...o.env },
     });
     for (const s of o.statements ?? []) {
