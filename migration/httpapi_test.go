@@ -66,10 +66,16 @@ func legacyAPI(t *testing.T, fx sourcetest.Fixture) *httptest.Server {
 func TestHTTPSource(t *testing.T) {
 	fx := sourcetest.Load(t, "../fixtures")
 	srv := legacyAPI(t, fx)
-	src, err := migration.NewHTTPAPI(srv.URL+"/migrate", migration.HTTPOptions{Authorization: standInAuth})
+	// A timeout no request reaches: the stand-in checks cost-10 bcrypt hashes,
+	// which under -race on a busy machine can take longer than the default 3 s.
+	src, err := migration.NewHTTPAPI(srv.URL+"/migrate", migration.HTTPOptions{Authorization: standInAuth, Timeout: unreachable})
 	require.NoError(t, err)
 	sourcetest.Run(t, src, fx, sourcetest.Options{ChecksPasswords: true})
 }
+
+// unreachable is a request timeout no test's stand-in takes, however busy the
+// machine: only the test whose stand-in never answers lets a timeout fire.
+const unreachable = 5 * time.Minute
 
 // The legacy system failing is an error, never a wrong password: 5xx, a
 // redirect, a refusal of poolside's credentials, a body that is no record, a
@@ -106,7 +112,13 @@ func TestHTTPSourceFailures(t *testing.T) {
 			t.Cleanup(srv.Close)
 			release = make(chan struct{})
 			t.Cleanup(func() { close(release) })
-			src, err := migration.NewHTTPAPI(srv.URL, migration.HTTPOptions{Authorization: standInAuth, Timeout: 50 * time.Millisecond})
+			// Only the stand-in that never answers can time out: the other
+			// failures must be seen as what they are however slow the machine.
+			timeout := unreachable
+			if name == "no answer" {
+				timeout = 50 * time.Millisecond
+			}
+			src, err := migration.NewHTTPAPI(srv.URL, migration.HTTPOptions{Authorization: standInAuth, Timeout: timeout})
 			require.NoError(t, err)
 			a := &migration.Authenticator{Source: src}
 			c, err := a.Authenticate(context.Background(), "jdoe", []byte("Password-SECRET-1"))
