@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 STATICCHECK_VERSION := v0.8.2
-BUILD_TAGS := lambda.norpc,poolside.lambda
+BUILD_FLAGS := -tags lambda.norpc,poolside.lambda
 BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
 ADDR ?= 127.0.0.1:9001
 
@@ -30,8 +30,8 @@ FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
 build: $(foreach f,$(FUNCTIONS) poolside,dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips, one per function of deploy/functions.txt, plus the all-trigger dist/poolside-*.zip (bootstrap for provided.al2023)
 
 dist/%.zip: $(shell find . -name '*.go' -not -path './dist/*' -not -path './portal/*') go.mod go.sum deploy/functions.txt
-	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_TAGS); [ $$fn = poolside ] || tags=$$tags,poolside.fn,poolside.fn.$$fn; mkdir -p dist/$$stem && \
-	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -tags $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
+	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_FLAGS); [ $$fn = poolside ] || tags=$$tags,poolside.fn,poolside.fn.$$fn; mkdir -p dist/$$stem && \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
 	cd dist/$$stem && rm -f ../$$stem.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../$$stem.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
 	@echo "built dist/$*.zip"
 
