@@ -2,8 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 STATICCHECK_VERSION := v0.8.2
-BUILD_FLAGS := -tags lambda.norpc,poolside.lambda
-BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
+BUILD_FLAGS := -tags lambda.norpc,poolside.lambda -trimpath -ldflags "-s -w"
 ADDR ?= 127.0.0.1:9001
 
 .PHONY: help run demo portal portal-e2e test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
@@ -22,18 +21,13 @@ test: ## vet + race tests, integration suites included (starts moto_server on lo
 	bash .ci/with-servers.sh $(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -tags poolside.lambda -run TestLoadAWS ./cmd/poolside
 
-# One artifact per Lambda function (deploy/functions.txt): ./cmd/poolside built
-# with poolside.fn.<artifact>, so each links only what its trigger calls.
-FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
+build: dist/poolside-arm64.zip dist/poolside-amd64.zip ## Lambda zips (bootstrap for provided.al2023)
 
-# dist/poolside-*.zip answers every trigger: deploy/cdk and deploy/serverless still deploy it.
-build: $(foreach f,$(FUNCTIONS) poolside,dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips, one per function of deploy/functions.txt, plus the all-trigger dist/poolside-*.zip (bootstrap for provided.al2023)
-
-dist/%.zip: $(shell find . -name '*.go' -not -path './dist/*' -not -path './portal/*') go.mod go.sum deploy/functions.txt
-	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_FLAGS); [ $$fn = poolside ] || tags=$$tags,poolside.fn,poolside.fn.$$fn; mkdir -p dist/$$stem && \
-	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
-	cd dist/$$stem && rm -f ../$$stem.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../$$stem.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
-	@echo "built dist/$*.zip"
+dist/poolside-%.zip: $(shell find . -name '*.go' -not -path './dist/*') go.mod go.sum
+	@mkdir -p dist/$*
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build $(BUILD_FLAGS) -o dist/$*/bootstrap ./cmd/poolside
+	cd dist/$* && rm -f ../poolside-$*.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../poolside-$*.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
+	@echo "built dist/poolside-$*.zip"
 
 lint: ## go vet + staticcheck (pinned)
 	$(GO) vet ./...

@@ -1,4 +1,4 @@
-//go:build poolside.lambda && !poolside.fn
+//go:build poolside.lambda
 
 package main
 

@@ -1,5 +1,3 @@
-//go:build !poolside.fn
-
 package main
 
 import (

@@ -1,5 +1,3 @@
-//go:build !poolside.fn || poolside.fn.api
-
 package main
 
 import (
