@@ -55,7 +55,6 @@ type Check struct {
 // FormatExternal is Check.Format when the legacy system checks the password itself.
 const FormatExternal = "external"
 
-
 // Authenticate looks login up and verifies password. An unknown user or a
 // wrong password is a Check with Verified false and a nil error; the error
 // is for the source failing.
