@@ -23,7 +23,7 @@ test: ## vet + race tests, integration suites included (starts moto_server on lo
 
 build: dist/poolside-arm64.zip dist/poolside-amd64.zip ## Lambda zips (bootstrap for provided.al2023)
 
-dist/poolside-%.zip: $(shell find . -name '*.go' -not -path './dist/*') go.mod go.sum
+dist/poolside-%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum
 	@mkdir -p dist/$*
 	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build $(BUILD_FLAGS) -o dist/$*/bootstrap ./cmd/poolside
 	cd dist/$* && rm -f ../poolside-$*.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../poolside-$*.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
