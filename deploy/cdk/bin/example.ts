@@ -3,34 +3,52 @@
 //   npx cdk synth -c poolsideCode=s3://BUCKET/KEY   (code already in S3; no zip needed)
 //   npx cdk synth -c existingPool=true              (the triggers on a pool the app defines itself)
 //   npx cdk synth -c migration=true -c senders=true (UserMigration; the custom senders instead of CustomMessage)
-// The stack is environment-agnostic (no account or region, no lookups): synth runs offline.
+//   npx cdk synth -c full=true                      (also PoolsideExampleFull: every option on, for make deploy-check)
+// The stacks are environment-agnostic (no account or region, no lookups): synth runs offline.
 import { Annotations, App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Poolside } from '../lib/poolside';
+import { Poolside, PoolsideProps } from '../lib/poolside';
 
 const app = new App();
-const stack = new Stack(app, 'PoolsideExample', {
-  description: 'poolside — Cognito user-pool triggers (AWS CDK example app)',
-});
-
-let code: lambda.Code | undefined;
 const location = app.node.tryGetContext('poolsideCode') as string | undefined;
-if (location) {
+
+function code(stack: Stack): lambda.Code | undefined {
+  if (!location) {
+    return undefined;
+  }
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
   if (!m) {
     throw new Error(`poolsideCode must be s3://BUCKET/KEY, not ${location}`);
   }
   const bucket = s3.Bucket.fromBucketName(stack, 'CodeBucket', m[1]);
-  code = lambda.Code.fromBucket(bucket, m[2]);
   // A fixed key: a new build needs a new key (or objectVersion) to update the functions.
   Annotations.of(bucket).acknowledgeWarning('@aws-cdk/aws-lambda:codeFromBucketObjectVersionNotSpecified');
+  return lambda.Code.fromBucket(bucket, m[2]);
 }
+
+function outputs(stack: Stack, auth: Poolside): void {
+  new CfnOutput(stack, 'UserPoolId', { value: auth.userPool.userPoolId });
+  new CfnOutput(stack, 'ProfileTableName', { value: auth.profileTable.tableName });
+  new CfnOutput(stack, 'UserPoolClientId', { value: auth.userPoolClient.userPoolClientId });
+  new CfnOutput(stack, 'DashboardUrl', { value: auth.dashboardUrl });
+  if (auth.userApiUrl) {
+    new CfnOutput(stack, 'UserApiUrl', { value: auth.userApiUrl, description: "The User API's base URL (GET <url>/me)." });
+  }
+  if (auth.machineClient) {
+    new CfnOutput(stack, 'MachineClientId', { value: auth.machineClient.userPoolClientId });
+  }
+}
+
+const stack = new Stack(app, 'PoolsideExample', {
+  description: 'poolside — Cognito user-pool triggers (AWS CDK example app)',
+});
 
 let userPool: cognito.UserPool | undefined;
 if (app.node.tryGetContext('existingPool') === 'true') {
-  // A pool of your own: Poolside only adds triggers, permissions and groups.
+  // A pool of your own: Poolside only adds triggers, permissions, groups, the web client and the User API.
   userPool = new cognito.UserPool(stack, 'MyPool', {
     userPoolName: 'my-pool',
     signInAliases: { email: true },
@@ -40,7 +58,7 @@ if (app.node.tryGetContext('existingPool') === 'true') {
 
 const auth = new Poolside(stack, 'Auth', {
   userPool,
-  code,
+  code: code(stack),
   tenantDomains: 'example.com=acme',
   migration: app.node.tryGetContext('migration') === 'true'
     ? { legacySource: 'https://legacy.example.com/users', bcryptCost: 12 }
@@ -49,9 +67,37 @@ const auth = new Poolside(stack, 'Auth', {
     ? { from: 'Example <no-reply@example.com>', sesSourceArn: `arn:aws:ses:us-east-1:123456789012:identity/example.com` }
     : undefined,
 });
+outputs(stack, auth);
 
-new CfnOutput(stack, 'UserPoolId', { value: auth.userPool.userPoolId });
-new CfnOutput(stack, 'ProfileTableName', { value: auth.profileTable.tableName });
-if (auth.userPoolClient) {
-  new CfnOutput(stack, 'UserPoolClientId', { value: auth.userPoolClient.userPoolClientId });
+if (app.node.tryGetContext('full') === 'true') {
+  // Every option on, with the values of FULL_SAM_PARAMETERS in .ci/deploy-equivalence.py
+  // (make deploy-check holds this stack to the SAM template with those parameters).
+  const full = new Stack(app, 'PoolsideExampleFull', {
+    description: 'poolside — Cognito user-pool triggers (AWS CDK example app, every option on)',
+  });
+  const props: PoolsideProps = {
+    code: code(full),
+    tenantDomains: 'example.com=acme',
+    sesSourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
+    preAuthFailClosed: true,
+    migration: {
+      legacySource: 'dynamodb://legacy-users',
+      bcryptCost: 13,
+      breachedPasswordCheck: 'hibp',
+      legacyTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/legacy-users',
+      legacyPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_legacy',
+    },
+    customSenders: {
+      from: 'Example <no-reply@example.com>',
+      sesSourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
+      configurationSet: 'poolside',
+    },
+    portalOrigin: 'https://portal.example.com',
+    authDomainPrefix: 'poolside-example',
+    apiKeysSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:poolside-api-keys',
+    alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:poolside-alarms',
+    slowInvocationMs: 3500,
+    logRetention: logs.RetentionDays.THREE_MONTHS,
+  };
+  outputs(full, new Poolside(full, 'Auth', props));
 }

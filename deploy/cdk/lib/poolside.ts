@@ -2,15 +2,24 @@
 // resources, settings and least-privilege IAM as deploy/template.yaml (SAM):
 // one function per trigger (POOLSIDE_TRIGGERS), each behind a `live` alias the
 // pool names, an invoke permission limited to the pool (SourceArn) and the
-// account (SourceAccount), a log group each, and the profile table.
+// account (SourceAccount), a log group each, and the profile table; the User
+// API (HTTP API, JWT authorizer, ApiFunction); three alarms per function and
+// the dashboard. .ci/deploy-equivalence.py holds the example app's synth to
+// the SAM template (make deploy-check).
 import * as path from 'path';
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 /** The triggers poolside answers, by their POOLSIDE_TRIGGERS name. */
@@ -24,6 +33,9 @@ export type Trigger =
   | 'PostAuthentication'
   | 'PreTokenGeneration'
   | 'UserMigration';
+
+/** A function of the construct: a trigger's, or "Api" (the User API's, POOLSIDE_TRIGGERS=none). */
+export type PoolsideFunction = Trigger | 'Api';
 
 /** bcrypt cost -> UserMigration memory (MB), the template's BcryptMemory mapping. */
 export const BCRYPT_MEMORY: Record<number, number> = { 10: 256, 11: 512, 12: 1024, 13: 1769, 14: 1769 };
@@ -64,15 +76,20 @@ export interface PoolsideProps {
   readonly userPoolName?: string;
   /** The new pool's feature plan (only without `userPool`). Default ESSENTIALS (pre token generation V2_0). */
   readonly featurePlan?: cognito.FeaturePlan;
+  /**
+   * The new pool's password policy (only without `userPool`). Default the template's: 8 characters,
+   * upper and lower case and digits, no symbols, temporary passwords valid 7 days.
+   */
+  readonly passwordPolicy?: cognito.PasswordPolicy;
   /** The pool's username attributes, for POOLSIDE_USERNAME_ATTRIBUTES of UserMigration. Default ["email"]. */
   readonly usernameAttributes?: string[];
   /** An existing profile table (single-table layout, key "pk" S). Omitted: a new one, retained on delete. */
   readonly profileTable?: dynamodb.ITable;
   /**
-   * The code of each function: one lambda.Code for all, or one per trigger
-   * ("Api" never asked). Default: the asset at dist/poolside-arm64.zip (make build).
+   * The code of each function: one lambda.Code for all, or one per function
+   * (trigger name, or "Api"). Default: the asset at dist/poolside-arm64.zip (make build).
    */
-  readonly code?: lambda.Code | ((trigger: Trigger) => lambda.Code);
+  readonly code?: lambda.Code | ((fn: PoolsideFunction) => lambda.Code);
   /** Pre token generation event version. Default V2_0. */
   readonly preTokenGenerationVersion?: cognito.LambdaVersion;
   /** POOLSIDE_TENANT_DOMAINS ("example.com=acme,example.org=globex"). Default "". */
@@ -93,6 +110,27 @@ export interface PoolsideProps {
   readonly logRetention?: logs.RetentionDays;
   /** Create the USER and ADMIN groups (PostConfirmation adds every user to USER). Default true. */
   readonly groups?: boolean;
+  /**
+   * The app client the User API's JWT authorizer accepts (audience) and whose
+   * id POOLSIDE_JWT_CLIENT_IDS lists. Omitted: a new `web` client on the pool
+   * (the template's UserPoolClient; USER_PASSWORD_AUTH with `migration`).
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+  /** The User API: HTTP API, JWT authorizer, ApiFunction (the template's UserApi). Default true. */
+  readonly userApi?: boolean;
+  /** Origin the portal is served from (scheme://host[:port]); the User API's CORS allows only it. Default http://localhost:5173. */
+  readonly portalOrigin?: string;
+  /**
+   * Prefix of the pool's Cognito domain: with it, the domain and the `machine`
+   * client-credentials app client (scope poolside/admin). Default: neither.
+   */
+  readonly authDomainPrefix?: string;
+  /** Secrets Manager secret listing the SHA-256 of each accepted x-api-key (POOLSIDE_API_KEYS). Default: no API keys. */
+  readonly apiKeysSecretArn?: string;
+  /** SNS topic every alarm notifies (alarm and OK). Default: the alarms notify nobody. */
+  readonly alarmTopicArn?: string;
+  /** A function's p99 duration (ms, five minutes) that raises its Duration alarm. Default 4000 (Cognito waits 5000). */
+  readonly slowInvocationMs?: number;
 }
 
 /** One trigger's function, its `live` alias and log group. */
@@ -100,6 +138,8 @@ export interface TriggerFunction {
   readonly function: lambda.Function;
   readonly alias: lambda.Alias;
   readonly logGroup: logs.LogGroup;
+  /** Errors (any, one minute), Throttles (any, one minute), Duration (p99 >= slowInvocationMs, five minutes). */
+  readonly alarms: cloudwatch.Alarm[];
 }
 
 const PROFILE_WRITE = [
@@ -111,6 +151,31 @@ const PROFILE_WRITE = [
   'dynamodb:ConditionCheckItem',
 ];
 const PROFILE_COGNITO = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser'];
+
+/** The User API's routes (the template's ApiFunction Events): [method, path, behind the JWT authorizer]. */
+const API_ROUTES: [apigwv2.HttpMethod, string, boolean][] = [
+  [apigwv2.HttpMethod.GET, '/me', true],
+  [apigwv2.HttpMethod.PUT, '/me/data', true],
+  [apigwv2.HttpMethod.PATCH, '/me/data', true],
+  [apigwv2.HttpMethod.PATCH, '/me/preferences', true],
+  // Machine routes: no gateway authorizer, so x-api-key callers reach them;
+  // poolside verifies their tokens itself (scope poolside/admin).
+  [apigwv2.HttpMethod.POST, '/users', false],
+  [apigwv2.HttpMethod.GET, '/users', false],
+  [apigwv2.HttpMethod.GET, '/users/{id}', false],
+  [apigwv2.HttpMethod.PATCH, '/users/{id}', false],
+  [apigwv2.HttpMethod.DELETE, '/users/{id}', false],
+  [apigwv2.HttpMethod.PUT, '/users/{id}/data', false],
+  [apigwv2.HttpMethod.PATCH, '/users/{id}/data', false],
+  [apigwv2.HttpMethod.POST, '/users/{id}/badges/{name}', false],
+  [apigwv2.HttpMethod.DELETE, '/users/{id}/badges/{name}', false],
+  [apigwv2.HttpMethod.POST, '/tokens/verify', false],
+];
+
+/** The functions on the dashboard's Lambda widgets, as the template's (the optional ones have their alarms). */
+const DASHBOARD_FUNCTIONS: PoolsideFunction[] = [
+  'PreSignUp', 'CustomMessage', 'PostConfirmation', 'PostAuthentication', 'PreAuthentication', 'PreTokenGeneration', 'Api',
+];
 
 /** Cognito's name of each trigger in LambdaConfig / the CDK operation. */
 const OPERATIONS: Record<Trigger, cognito.UserPoolOperation> = {
@@ -127,15 +192,27 @@ const OPERATIONS: Record<Trigger, cognito.UserPoolOperation> = {
 
 export class Poolside extends Construct {
   readonly userPool: cognito.UserPool;
-  /** The web app client (only when this construct made the pool). */
-  readonly userPoolClient?: cognito.UserPoolClient;
+  /** The app client the User API accepts: props.userPoolClient, or the `web` client this construct made. */
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** The client-credentials `machine` client (only with authDomainPrefix). */
+  readonly machineClient?: cognito.UserPoolClient;
   readonly profileTable: dynamodb.ITable;
   /** The KMS key Cognito encrypts codes with (custom senders only). */
   readonly senderKey?: kms.Key;
   readonly triggers: Partial<Record<Trigger, TriggerFunction>> = {};
+  /** The User API's function (POOLSIDE_TRIGGERS=none), unless userApi is false. */
+  readonly api?: TriggerFunction;
+  /** The User API (unless userApi is false). */
+  readonly userApi?: apigwv2.HttpApi;
+  /** The User API's base URL (GET <url>/me), the template's UserApiUrl. */
+  readonly userApiUrl?: string;
+  /** The dashboard (`<stack>-poolside`) and its console URL, the template's DashboardUrl. */
+  readonly dashboard: cloudwatch.CfnDashboard;
+  readonly dashboardUrl: string;
 
   private readonly props: PoolsideProps;
   private readonly env: Record<string, string>;
+  private readonly alarmTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: PoolsideProps = {}) {
     super(scope, id);
@@ -154,14 +231,19 @@ export class Poolside extends Construct {
       this.senderKey = this.newSenderKey();
     }
 
-    if (props.userPool) {
-      this.userPool = props.userPool;
+    if (props.alarmTopicArn) {
+      this.alarmTopic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
+    }
+
+    this.userPool = props.userPool ?? this.newUserPool(usernameAttributes);
+    if (props.userPoolClient) {
+      this.userPoolClient = props.userPoolClient;
     } else {
-      this.userPool = this.newUserPool(usernameAttributes);
       this.userPoolClient = this.userPool.addClient('WebClient', {
         userPoolClientName: 'web',
         generateSecret: false,
         authFlows: { userSrp: true, userPassword: props.migration !== undefined },
+        disableOAuth: true, // the template's web client has no OAuth flows (the L2 default: code, implicit)
         preventUserExistenceErrors: true,
         enableTokenRevocation: true,
         accessTokenValidity: Duration.hours(1),
@@ -181,19 +263,22 @@ export class Poolside extends Construct {
       (this.userPool.node.defaultChild as cognito.CfnUserPool).addPropertyOverride(
         'LambdaConfig.KMSKeyID', this.senderKey!.keyArn);
     }
+    this.machineClient = this.newMachineClient();
     this.add('PreSignUp', 256, {
       description: 'poolside PreSignUp (who may sign up; federated linking)',
       poolActions: ['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser'],
     });
-    if (!senders) {
-      this.add('CustomMessage', 256, {
-        description: 'poolside CustomMessage (localized email and SMS); needs no AWS access',
-        env: {
-          POOLSIDE_APP_URL: appUrl,
-          POOLSIDE_EMAIL_SENDING: props.sesSourceArn ? 'DEVELOPER' : 'COGNITO_DEFAULT',
-        },
-      });
-    } else {
+    // With the custom senders, CustomMessage stays (unattached), as in the
+    // template: switching back is a pool update only.
+    this.add('CustomMessage', 256, {
+      description: 'poolside CustomMessage (localized email and SMS); needs no AWS access',
+      env: {
+        POOLSIDE_APP_URL: appUrl,
+        POOLSIDE_EMAIL_SENDING: props.sesSourceArn ? 'DEVELOPER' : 'COGNITO_DEFAULT',
+      },
+      attach: !senders,
+    });
+    if (senders) {
       const keyArn = this.senderKey!.keyArn;
       const sesResources = [senders.sesSourceArn];
       if (senders.configurationSet) {
@@ -278,6 +363,11 @@ export class Poolside extends Construct {
       });
     }
 
+    if (props.userApi ?? true) {
+      [this.api, this.userApi] = this.newUserApi();
+      this.userApiUrl = this.userApi.apiEndpoint;
+    }
+
     if (props.groups ?? true) {
       new cognito.CfnUserPoolGroup(this, 'UserGroup', {
         userPoolId: this.userPool.userPoolId, groupName: 'USER', precedence: 10,
@@ -287,27 +377,206 @@ export class Poolside extends Construct {
         userPoolId: this.userPool.userPoolId, groupName: 'ADMIN', precedence: 1, description: 'Administrators.',
       });
     }
+
+    this.dashboardUrl = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${Aws.STACK_NAME}-poolside`;
+    this.dashboard = this.newDashboard();
+  }
+
+  /** The template's AdminResourceServer (always) and, with authDomainPrefix, the domain and the machine client. */
+  private newMachineClient(): cognito.UserPoolClient | undefined {
+    const server = this.userPool.addResourceServer('AdminResourceServer', {
+      identifier: 'poolside',
+      userPoolResourceServerName: 'poolside User API',
+      scopes: [{ scopeName: 'admin', scopeDescription: "Manage users through the User API's machine routes." }],
+    });
+    const prefix = this.props.authDomainPrefix;
+    if (!prefix) {
+      return undefined;
+    }
+    this.userPool.addDomain('UserPoolDomain', { cognitoDomain: { domainPrefix: prefix } });
+    const client = this.userPool.addClient('MachineClient', {
+      userPoolClientName: 'machine',
+      generateSecret: true,
+      authFlows: {}, // ALLOW_REFRESH_TOKEN_AUTH only
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [cognito.OAuthScope.resourceServer(server, new cognito.ResourceServerScope({
+          scopeName: 'admin', scopeDescription: "Manage users through the User API's machine routes.",
+        }))],
+      },
+      accessTokenValidity: Duration.hours(1),
+    });
+    // The L2 client leaves ExplicitAuthFlows out here; the template names refresh only.
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return client;
+  }
+
+  /**
+   * The template's UserApi and ApiFunction: user routes behind the JWT
+   * authorizer (issuer = the pool, audience = userPoolClient), machine routes
+   * without one (poolside verifies their tokens itself).
+   */
+  private newUserApi(): [TriggerFunction, apigwv2.HttpApi] {
+    const issuer = `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`;
+    const clientIds = [this.userPoolClient.userPoolClientId];
+    if (this.machineClient) {
+      clientIds.push(this.machineClient.userPoolClientId);
+    }
+    const env: Record<string, string> = {
+      POOLSIDE_JWT_ISSUER: issuer,
+      POOLSIDE_JWT_CLIENT_IDS: clientIds.join(','),
+    };
+    const statements = [
+      this.profileStatement(PROFILE_WRITE),
+      new iam.PolicyStatement({
+        sid: 'UserPoolAdmin',
+        actions: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDeleteUser'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    ];
+    const keys = this.props.apiKeysSecretArn;
+    if (keys) {
+      env.POOLSIDE_API_KEYS = keys;
+      statements.push(new iam.PolicyStatement({ sid: 'ApiKeyDigests', actions: ['secretsmanager:GetSecretValue'], resources: [keys] }));
+    }
+    const fn = this.add('Api', 256, {
+      description: 'poolside User API (GET /me, machine routes); answers no trigger',
+      timeout: 10,
+      env,
+      statements,
+      attach: false,
+    });
+    const api = new apigwv2.HttpApi(this, 'UserApi', {
+      corsPreflight: {
+        allowOrigins: [this.props.portalOrigin ?? 'http://localhost:5173'],
+        allowHeaders: ['authorization', 'content-type', 'if-match'],
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.PUT, apigwv2.CorsHttpMethod.PATCH,
+          apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.DELETE],
+        exposeHeaders: ['etag', 'location'],
+        maxAge: Duration.seconds(600),
+      },
+      defaultAuthorizer: new HttpJwtAuthorizer('CognitoJwt', issuer, {
+        identitySource: ['$request.header.Authorization'],
+        jwtAudience: [this.userPoolClient.userPoolClientId],
+      }),
+    });
+    const integration = new HttpLambdaIntegration('ApiIntegration', fn.alias, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const [method, routePath, jwt] of API_ROUTES) {
+      api.addRoutes({
+        path: routePath, methods: [method], integration,
+        authorizer: jwt ? undefined : new apigwv2.HttpNoneAuthorizer(),
+      });
+    }
+    return [fn, api];
+  }
+
+  /** Per function: any error, any throttle, a p99 duration near Cognito's 5 s (the template's *Alarm resources). */
+  private newAlarms(name: PoolsideFunction, fn: lambda.Function): cloudwatch.Alarm[] {
+    const alarms = [
+      new cloudwatch.Alarm(this, `${name}ErrorsAlarm`, {
+        alarmDescription: `poolside ${name} ${fn.functionName} returned an error (refusals are not errors)`,
+        metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(1) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, `${name}ThrottlesAlarm`, {
+        alarmDescription: `poolside ${name} ${fn.functionName} was throttled: Cognito retries, then fails the request`,
+        metric: fn.metricThrottles({ statistic: 'Sum', period: Duration.minutes(1) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, `${name}DurationAlarm`, {
+        alarmDescription: `poolside ${name} ${fn.functionName} p99 duration is near Cognito's 5 s`,
+        metric: fn.metricDuration({ statistic: 'p99', period: Duration.minutes(5) }),
+        threshold: this.props.slowInvocationMs ?? 4000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    if (this.alarmTopic) {
+      const action = new cwactions.SnsAction(this.alarmTopic);
+      for (const a of alarms) {
+        a.addAlarmAction(action);
+        a.addOkAction(action);
+      }
+    }
+    return alarms;
+  }
+
+  /** The template's Dashboard: Lambda's metrics of the functions every stack has; poolside's own metrics. */
+  private newDashboard(): cloudwatch.CfnDashboard {
+    const region = Aws.REGION;
+    const lambdaWidget = (x: number, y: number, title: string, metric: string, stat: string) => ({
+      type: 'metric', x, y, width: 8, height: 6,
+      properties: {
+        title, region, view: 'timeSeries', period: 300, stat,
+        metrics: DASHBOARD_FUNCTIONS.flatMap((n) => {
+          const f = n === 'Api' ? this.api : this.triggers[n];
+          return f ? [['AWS/Lambda', metric, 'FunctionName', f.function.functionName, { stat, label: n }]] : [];
+        }),
+      },
+    });
+    const searchWidget = (x: number, y: number, title: string, stat: string, searches: string[]) => ({
+      type: 'metric', x, y, width: 8, height: 6,
+      properties: {
+        title, region, view: 'timeSeries', period: 300, stat,
+        metrics: searches.map((q, i) => [{ expression: `SEARCH('${q}', '${stat}', 300)`, id: `e${i}` }]),
+      },
+    });
+    const body = {
+      widgets: [
+        lambdaWidget(0, 0, 'Invocations', 'Invocations', 'Sum'),
+        lambdaWidget(8, 0, 'Errors', 'Errors', 'Sum'),
+        lambdaWidget(16, 0, 'Duration p99 (ms)', 'Duration', 'p99'),
+        lambdaWidget(0, 6, 'Throttles', 'Throttles', 'Sum'),
+        searchWidget(8, 6, 'poolside invocations by trigger and outcome', 'Sum',
+          ['{poolside,trigger,outcome} MetricName="Invocations"']),
+        searchWidget(16, 6, 'poolside latency p99 by trigger (ms)', 'p99', ['{poolside,trigger} MetricName="Latency"']),
+        searchWidget(0, 12, 'Refusals by code', 'Sum', ['{poolside,refusalCode} MetricName="Refusals"']),
+        searchWidget(8, 12, 'Migrations by hash format and result', 'Sum',
+          ['{poolside,hashFormat,migrationResult} MetricName="Migrations"']),
+        searchWidget(16, 12, 'Breached passwords, links, message fallbacks, store retries', 'Sum', [
+          '{poolside,trigger} MetricName="BreachedPasswords"', '{poolside,trigger} MetricName="Links"',
+          '{poolside,trigger} MetricName="MessageFallbacks"', '{poolside,trigger} MetricName="StoreRetries"',
+        ]),
+      ],
+    };
+    return new cloudwatch.CfnDashboard(this, 'Dashboard', {
+      dashboardName: `${Aws.STACK_NAME}-poolside`,
+      dashboardBody: Stack.of(this).toJsonString(body),
+    });
   }
 
   private profileStatement(actions: string[]): iam.PolicyStatement {
     return new iam.PolicyStatement({ sid: 'ProfileTable', actions, resources: [this.profileTable.tableArn] });
   }
 
-  private code(trigger: Trigger): lambda.Code {
+  private code(name: PoolsideFunction): lambda.Code {
     const c = this.props.code;
     if (c === undefined) {
       return lambda.Code.fromAsset(DEFAULT_ZIP);
     }
-    return typeof c === 'function' ? c(trigger) : c;
+    return typeof c === 'function' ? c(name) : c;
   }
 
-  private add(trigger: Trigger, memorySize: number, o: {
+  /** One function (POOLSIDE_TRIGGERS = its trigger, "none" for Api), its log group, `live` alias and alarms. */
+  private add(trigger: PoolsideFunction, memorySize: number, o: {
     description: string;
     env?: Record<string, string>;
     statements?: iam.PolicyStatement[];
     poolActions?: string[];
     lambdaVersion?: cognito.LambdaVersion;
-  }): void {
+    timeout?: number;
+    /** Name the alias in the pool's LambdaConfig. Default true. */
+    attach?: boolean;
+  }): TriggerFunction {
     const logGroup = new logs.LogGroup(this, `${trigger}LogGroup`, {
       retention: this.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -318,11 +587,11 @@ export class Poolside extends Construct {
       handler: 'bootstrap',
       runtime: lambda.Runtime.PROVIDED_AL2023,
       architecture: lambda.Architecture.ARM_64,
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(o.timeout ?? 5),
       memorySize,
       logGroup,
       tracing: lambda.Tracing.ACTIVE, // X-Ray, as the SAM template's Globals
-      environment: { ...this.env, POOLSIDE_TRIGGERS: trigger, ...o.env },
+      environment: { ...this.env, POOLSIDE_TRIGGERS: trigger === 'Api' ? 'none' : trigger, ...o.env },
     });
     for (const s of o.statements ?? []) {
       fn.addToRolePolicy(s);
@@ -337,8 +606,14 @@ export class Poolside extends Construct {
       });
     }
     const alias = new lambda.Alias(this, `${trigger}Alias`, { aliasName: 'live', version: fn.currentVersion });
-    this.attach(trigger, alias, o.lambdaVersion);
-    this.triggers[trigger] = { function: fn, alias, logGroup };
+    const made: TriggerFunction = { function: fn, alias, logGroup, alarms: this.newAlarms(trigger, fn) };
+    if (trigger !== 'Api') {
+      if (o.attach ?? true) {
+        this.attach(trigger, alias, o.lambdaVersion);
+      }
+      this.triggers[trigger] = made;
+    }
+    return made;
   }
 
   /** Names the alias in the pool's LambdaConfig; Cognito may invoke it from this pool and account only. */
@@ -410,7 +685,7 @@ export class Poolside extends Construct {
       signInCaseSensitive: false,
       autoVerify: { email: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      passwordPolicy: {
+      passwordPolicy: this.props.passwordPolicy ?? {
         minLength: 8, requireUppercase: true, requireLowercase: true, requireDigits: true, requireSymbols: false,
         tempPasswordValidity: Duration.days(7),
       },
