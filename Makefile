@@ -64,14 +64,19 @@ preview: ## write every CustomMessage source × locale as .html/.txt into previe
 clean: ## remove build output
 	rm -rf dist
 
-deploy-check: ## cfn-lint the SAM template, the CDK example's synth and the Serverless package; the latter two hold the SAM template's functions and IAM
+CDK_OUT := deploy/cdk/cdk.out
+SLS_OUT := deploy/serverless/.serverless/cloudformation-template-update-stack.json
+SLS_FULL := deploy/serverless/.serverless-full/cloudformation-template-update-stack.json
+
+deploy-check: ## cfn-lint the SAM template, the CDK example's synth and the Serverless packages (defaults; every option on); hold the latter to the SAM template
 	@command -v cfn-lint >/dev/null || { echo "deploy-check: cfn-lint not found (pip install cfn-lint)"; exit 1; }
 	cfn-lint deploy/template.yaml
 	bash deploy/cdk/synth.sh
 	bash deploy/serverless/check.sh
 	# W3005: both tools write DependsOn on the role the function's Role already names.
-	cfn-lint --ignore-checks W3005 -- deploy/cdk/cdk.out/PoolsideExample.template.json deploy/serverless/.serverless/cloudformation-template-update-stack.json
-	python3 .ci/deploy-equivalence.py deploy/template.yaml deploy/cdk/cdk.out/PoolsideExample.template.json deploy/serverless/.serverless/cloudformation-template-update-stack.json
+	cfn-lint --ignore-checks W3005 -- $(CDK_OUT)/PoolsideExample.template.json $(CDK_OUT)/PoolsideExampleFull.template.json $(SLS_OUT) $(SLS_FULL)
+	python3 .ci/deploy-equivalence.py deploy/template.yaml $(CDK_OUT)/PoolsideExample.template.json $(SLS_OUT)
+	python3 .ci/deploy-equivalence.py --full deploy/template.yaml $(CDK_OUT)/PoolsideExampleFull.template.json $(SLS_FULL)
 
 demo: ## the whole stack locally: cognito-local + poolside serve (triggers, User API, portal); prints the portal URL
 	bash deploy/demo/run.sh
