@@ -2,7 +2,10 @@
 SHELL := /bin/bash
 GO ?= go
 STATICCHECK_VERSION := v0.8.2
-BUILD_FLAGS := -tags lambda.norpc,poolside.lambda -trimpath -ldflags "-s -w"
+# Every Lambda artifact: the Runtime API without net/rpc, AWS configuration from
+# the environment Lambda sets (poolside.lambda), stripped and path-free.
+BUILD_TAGS := lambda.norpc,poolside.lambda
+BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
 ADDR ?= 127.0.0.1:9001
 
 .PHONY: help run demo portal portal-e2e test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
@@ -21,13 +24,19 @@ test: ## vet + race tests, integration suites included (starts moto_server on lo
 	bash .ci/with-servers.sh $(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -tags poolside.lambda -run TestLoadAWS ./cmd/poolside
 
-build: dist/poolside-arm64.zip dist/poolside-amd64.zip ## Lambda zips (bootstrap for provided.al2023)
+# One artifact per Lambda function (deploy/functions.txt): ./cmd/poolside built
+# with poolside.fn,poolside.fn.<artifact>, so each links only what its trigger
+# calls. dist/poolside-*.zip answers every trigger (the CLI's code paths too).
+FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
 
-dist/poolside-%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum
-	@mkdir -p dist/$*
-	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build $(BUILD_FLAGS) -o dist/$*/bootstrap ./cmd/poolside
-	cd dist/$* && rm -f ../poolside-$*.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../poolside-$*.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
-	@echo "built dist/poolside-$*.zip"
+build: $(foreach f,$(FUNCTIONS) poolside,dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips: one per function of deploy/functions.txt, and the all-trigger dist/poolside-*.zip (bootstrap for provided.al2023)
+
+dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum deploy/functions.txt
+	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_TAGS); [ $$fn = poolside ] || tags=$$tags,poolside.fn,poolside.fn.$$fn; \
+	mkdir -p dist/$$stem && echo "build dist/$$stem/bootstrap -tags $$tags" && \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -tags $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
+	cd dist/$$stem && rm -f ../$$stem.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../$$stem.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
+	@echo "built dist/$*.zip"
 
 lint: ## go vet + staticcheck (pinned)
 	$(GO) vet ./...

@@ -1,3 +1,5 @@
+//go:build !poolside.fn
+
 package main
 
 import (

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,7 +32,7 @@ type app struct {
 	apiState
 }
 
-// newApp reads the configuration and wires every enabled trigger.
+// newApp reads the configuration and wires every enabled trigger this build has.
 func newApp(env config.Env, logw io.Writer) (*app, error) {
 	cfg, err := config.FromEnv(env)
 	if err != nil {
@@ -46,29 +47,43 @@ func wire(cfg config.Config, log *slog.Logger) (*app, error) {
 	a.awsOnce = awsLoader(cfg)
 	a.router = triggers.NewRouter(triggers.WithLogger(log), triggers.WithBudget(cfg.Budget),
 		triggers.WithEnabled(cfg.Triggers...), triggers.WithMessages(cfg.Messages.Catalog))
-	steps := []struct {
-		t    triggers.Trigger
-		wire func(*app) error
-	}{
-		{triggers.PreSignUp, wirePreSignUp},
-		{triggers.PostConfirmation, wirePostConfirmation},
-		{triggers.UserMigration, wireUserMigration},
-		{triggers.PreTokenGeneration, wirePreTokenGeneration},
-		{triggers.CustomMessage, wireCustomMessage},
-		{triggers.PostAuthentication, wirePostAuthentication},
-		{triggers.PreAuthentication, wirePreAuthentication},
-		{triggers.CustomEmailSender, wireCustomEmailSender},
-		{triggers.CustomSMSSender, wireCustomSMSSender},
-	}
-	for _, s := range steps {
-		if !cfg.Enabled(s.t) {
+	for _, t := range triggers.AllTriggers {
+		if !cfg.Enabled(t) {
 			continue
 		}
-		if err := s.wire(a); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.t, err)
+		w, ok := wirers[t]
+		if !ok {
+			if len(cfg.Triggers) > 0 {
+				return nil, fmt.Errorf("%s: not part of this artifact (its build answers %s)", t, builtTriggers())
+			}
+			continue // POOLSIDE_TRIGGERS empty: every trigger this artifact has
+		}
+		if err := w(a); err != nil {
+			return nil, fmt.Errorf("%s: %w", t, err)
 		}
 	}
 	return a, nil
+}
+
+// wirers are the triggers this build can answer. Each wire_<trigger>.go
+// registers its own from init; the command-line build has them all, and a
+// single-function Lambda artifact (-tags poolside.fn,poolside.fn.<name>, see
+// deploy/functions.txt) compiles only its own file, so it links only the SDK
+// clients and drivers that trigger calls.
+var wirers = map[triggers.Trigger]func(*app) error{}
+
+// builtTriggers names the triggers of this build, in triggers.AllTriggers order.
+func builtTriggers() string {
+	var names []string
+	for _, t := range triggers.AllTriggers {
+		if _, ok := wirers[t]; ok {
+			names = append(names, string(t))
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ",")
 }
 
 // awsLoader loads the AWS configuration once, on first use.

@@ -1,6 +1,10 @@
+//go:build !poolside.fn || poolside.fn.custommessage
+
 package main
 
 import "github.com/poolside-io/poolside/triggers"
+
+func init() { wirers[triggers.CustomMessage] = wireCustomMessage }
 
 // wireCustomMessage registers CustomMessage: the catalog only, no SDK
 // client, no store.

@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.customemailsender || poolside.fn.customsmssender
+
 package main
 
 import (
@@ -9,8 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/poolside-io/poolside/delivery"
 	"github.com/poolside-io/poolside/triggers"
@@ -19,51 +19,6 @@ import (
 // kmsHTTPTimeout ends a KMS call the Encryption SDK cannot cancel (it passes
 // no context on) well inside Cognito's 5 s.
 const kmsHTTPTimeout = 3 * time.Second
-
-// wireCustomEmailSender registers CustomEmailSender: KMS and SES clients,
-// built on the first event.
-func wireCustomEmailSender(a *app) error {
-	h, err := a.senderHandler()
-	if err != nil {
-		return err
-	}
-	h.Email = &lazyEmail{build: sync.OnceValues(func() (*delivery.SES, error) {
-		awsCfg, err := a.awsOnce()
-		if err != nil {
-			return nil, err
-		}
-		c := sesv2.NewFromConfig(awsCfg, func(o *sesv2.Options) {
-			if ep := a.cfg.Senders.SESEndpoint; ep != "" {
-				o.BaseEndpoint = aws.String(ep)
-			}
-		})
-		return &delivery.SES{API: c, From: a.cfg.Senders.From, ConfigurationSet: a.cfg.Senders.ConfigurationSet}, nil
-	})}
-	a.router.HandleCustomEmailSender(h.Handle)
-	return nil
-}
-
-// wireCustomSMSSender registers CustomSMSSender: KMS and SNS clients, built
-// on the first event.
-func wireCustomSMSSender(a *app) error {
-	h, err := a.senderHandler()
-	if err != nil {
-		return err
-	}
-	h.SMS = &lazySMS{build: sync.OnceValues(func() (*delivery.SNS, error) {
-		awsCfg, err := a.awsOnce()
-		if err != nil {
-			return nil, err
-		}
-		return &delivery.SNS{API: sns.NewFromConfig(awsCfg, func(o *sns.Options) {
-			if ep := a.cfg.Senders.SNSEndpoint; ep != "" {
-				o.BaseEndpoint = aws.String(ep)
-			}
-		})}, nil
-	})}
-	a.router.HandleCustomSMSSender(h.Handle)
-	return nil
-}
 
 // senderHandler returns the one handler both senders share: templates as
 // CustomMessage's, the KMS decrypter, and send claims in the profile store.
@@ -106,7 +61,8 @@ type sendClaimer interface {
 	Release(ctx context.Context, key string) error
 }
 
-// The lazy adapters build their SDK client on the first event, so a
+// The lazy adapters (here and in wire_customemailsender.go,
+// wire_customsmssender.go) build their SDK client on the first event, so a
 // function's cold start makes none.
 type lazyDecrypter struct {
 	build func() (*delivery.KMS, error)
@@ -118,28 +74,4 @@ func (l *lazyDecrypter) Decrypt(ctx context.Context, ciphertext []byte) ([]byte,
 		return nil, err
 	}
 	return k.Decrypt(ctx, ciphertext)
-}
-
-type lazyEmail struct {
-	build func() (*delivery.SES, error)
-}
-
-func (l *lazyEmail) SendEmail(ctx context.Context, m triggers.OutgoingEmail) error {
-	s, err := l.build()
-	if err != nil {
-		return err
-	}
-	return s.SendEmail(ctx, m)
-}
-
-type lazySMS struct {
-	build func() (*delivery.SNS, error)
-}
-
-func (l *lazySMS) SendSMS(ctx context.Context, m triggers.OutgoingSMS) error {
-	s, err := l.build()
-	if err != nil {
-		return err
-	}
-	return s.SendSMS(ctx, m)
 }

@@ -1,6 +1,10 @@
+//go:build !poolside.fn || poolside.fn.postauthentication
+
 package main
 
 import "github.com/poolside-io/poolside/triggers"
+
+func init() { wirers[triggers.PostAuthentication] = wirePostAuthentication }
 
 // wirePostAuthentication registers PostAuthentication (lastLoginAt).
 func wirePostAuthentication(a *app) error {

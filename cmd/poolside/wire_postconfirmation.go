@@ -1,6 +1,10 @@
+//go:build !poolside.fn || poolside.fn.postconfirmation
+
 package main
 
 import "github.com/poolside-io/poolside/triggers"
+
+func init() { wirers[triggers.PostConfirmation] = wirePostConfirmation }
 
 // wirePostConfirmation registers PostConfirmation: profile store, and the
 // Cognito client only when a default group is configured.

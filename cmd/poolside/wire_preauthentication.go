@@ -1,6 +1,10 @@
+//go:build !poolside.fn || poolside.fn.preauthentication
+
 package main
 
 import "github.com/poolside-io/poolside/triggers"
+
+func init() { wirers[triggers.PreAuthentication] = wirePreAuthentication }
 
 // wirePreAuthentication registers PreAuthentication: the profile store only.
 func wirePreAuthentication(a *app) error {

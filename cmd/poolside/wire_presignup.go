@@ -1,6 +1,10 @@
+//go:build !poolside.fn || poolside.fn.presignup
+
 package main
 
 import "github.com/poolside-io/poolside/triggers"
+
+func init() { wirers[triggers.PreSignUp] = wirePreSignUp }
 
 // wirePreSignUp registers PreSignUp: the sign-up policy, and the Cognito
 // client only when the duplicate-email check or federated linking is on.

@@ -1,6 +1,10 @@
+//go:build !poolside.fn || poolside.fn.pretokengeneration
+
 package main
 
 import "github.com/poolside-io/poolside/triggers"
+
+func init() { wirers[triggers.PreTokenGeneration] = wirePreTokenGeneration }
 
 // wirePreTokenGeneration registers PreTokenGeneration: the profile store
 // only, no SDK client beyond it.

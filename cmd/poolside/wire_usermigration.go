@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.usermigration
+
 package main
 
 import (
@@ -9,6 +11,8 @@ import (
 	"github.com/poolside-io/poolside/migration"
 	"github.com/poolside-io/poolside/triggers"
 )
+
+func init() { wirers[triggers.UserMigration] = wireUserMigration }
 
 // wireUserMigration registers UserMigration: the legacy source named by
 // POOLSIDE_LEGACY_SOURCE (nothing connects before the first event) and the

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+)
+
+// artifact is one line of deploy/functions.txt: a template function, the
+// artifact make build writes for it, and the triggers it answers.
+type artifact struct {
+	Function, Name, Triggers string
+}
+
+func readFunctions(tb testing.TB) []artifact {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "deploy", "functions.txt"))
+	require.NoError(tb, err)
+	defer f.Close()
+	var out []artifact
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		require.Len(tb, fields, 3, "deploy/functions.txt: %q", line)
+		out = append(out, artifact{fields[0], fields[1], fields[2]})
+	}
+	require.NoError(tb, sc.Err())
+	require.NotEmpty(tb, out)
+	return out
+}
+
+// TestTemplateCodeURIs: every function of deploy/template.yaml is in
+// deploy/functions.txt with its own zip and the triggers it answers, and
+// every artifact has a wire file (or is the User API's).
+func TestTemplateCodeURIs(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "template.yaml"))
+	require.NoError(t, err)
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal(raw, &doc))
+	type fn struct{ CodeURI, Triggers string }
+	got := map[string]fn{}
+	resources := mapping(doc.Content[0], "Resources")
+	for i := 0; i+1 < len(resources.Content); i += 2 {
+		r := resources.Content[i+1]
+		if typ := mapping(r, "Type"); typ == nil || typ.Value != "AWS::Serverless::Function" {
+			continue
+		}
+		props := mapping(r, "Properties")
+		var f fn
+		if n := mapping(props, "CodeUri"); n != nil {
+			f.CodeURI = n.Value
+		}
+		if n := mapping(mapping(mapping(props, "Environment"), "Variables"), "POOLSIDE_TRIGGERS"); n != nil {
+			f.Triggers = n.Value
+		}
+		got[resources.Content[i].Value] = f
+	}
+	want := map[string]fn{}
+	for _, a := range readFunctions(t) {
+		want[a.Function] = fn{CodeURI: "../dist/" + a.Name + "-arm64.zip", Triggers: a.Triggers}
+		if a.Triggers != "none" {
+			_, err := os.Stat("wire_" + a.Name + ".go")
+			assert.NoError(t, err, "artifact %s has no wire_%s.go", a.Name, a.Name)
+		}
+	}
+	assert.Equal(t, want, got, "deploy/template.yaml functions vs deploy/functions.txt")
+}
+
+func mapping(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// heavyPackages are the SDK clients, drivers and libraries an artifact may
+// link only when its triggers call them (package init and binary size are
+// paid at every cold start). A prefix matches the package and its children.
+var heavyPackages = []struct {
+	pkg     string
+	allowed []string // artifacts that may link it
+}{
+	{"github.com/aws/aws-encryption-sdk", []string{"customemailsender", "customsmssender"}},
+	{"github.com/aws/aws-cryptographic-material-providers-library", []string{"customemailsender", "customsmssender"}},
+	{"github.com/aws/aws-sdk-go-v2/service/kms", []string{"customemailsender", "customsmssender"}},
+	// The Encryption SDK's KMS keyring imports the shared config chain.
+	{"github.com/aws/aws-sdk-go-v2/config", []string{"customemailsender", "customsmssender"}},
+	// Package delivery holds SES, SNS and KMS together: both senders link all three.
+	{"github.com/aws/aws-sdk-go-v2/service/sesv2", []string{"customemailsender", "customsmssender"}},
+	{"github.com/aws/aws-sdk-go-v2/service/sns", []string{"customemailsender", "customsmssender"}},
+	{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", []string{"api"}},
+	{"github.com/lestrrat-go/jwx", []string{"api"}},
+	{"github.com/poolside-io/poolside/userapi", []string{"api"}},
+	{"github.com/poolside-io/poolside/doctor", nil},
+	{"github.com/aws/aws-sdk-go-v2/service/iam", nil},
+	{"github.com/aws/aws-sdk-go-v2/service/lambda", nil},
+}
+
+// reported are logged per artifact (go test -v -run TestArtifactDeps): what
+// each links of the packages that cost cold start.
+var reported = []string{
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb", "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider",
+	"github.com/aws/aws-sdk-go-v2/service/kms", "github.com/aws/aws-sdk-go-v2/service/sesv2", "github.com/aws/aws-sdk-go-v2/service/sns",
+	"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-encryption-sdk", "github.com/jackc/pgx", "github.com/go-sql-driver/mysql",
+	"github.com/nyaruka/phonenumbers", "golang.org/x/text/language/display", "github.com/lestrrat-go/jwx",
+}
+
+func under(p, prefix string) bool { return p == prefix || strings.HasPrefix(p, prefix+"/") }
+
+// TestArtifactDeps: each artifact's build (make build's tags) links none of
+// the heavy packages its triggers do not call.
+func TestArtifactDeps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list per artifact")
+	}
+	for _, a := range readFunctions(t) {
+		t.Run(a.Name, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", "-tags", "lambda.norpc,poolside.lambda,poolside.fn,poolside.fn."+a.Name, ".").CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			deps := strings.Fields(string(out))
+			var links []string
+			for _, r := range reported {
+				if slices.ContainsFunc(deps, func(p string) bool { return under(p, r) }) {
+					links = append(links, r)
+				}
+			}
+			t.Logf("%s (%s) links: %s", a.Name, a.Triggers, strings.Join(links, ", "))
+			for _, h := range heavyPackages {
+				if slices.Contains(h.allowed, a.Name) {
+					continue
+				}
+				i := slices.IndexFunc(deps, func(p string) bool { return under(p, h.pkg) })
+				assert.Equal(t, -1, i, "%s links %s, which its triggers (%s) do not call", a.Name, h.pkg, a.Triggers)
+			}
+		})
+	}
+}
