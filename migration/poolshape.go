@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // Pool sign-in attributes, as CreateUserPool names them.
@@ -143,29 +141,4 @@ func aliasShaped(s string) bool {
 func samePhone(typed, e164, region string) bool {
 	n, err := NormalizePhone(typed, region)
 	return err == nil && n == e164
-}
-
-// NormalizePhone returns raw in E.164 (+5511987654321), the only form
-// Cognito accepts, with github.com/nyaruka/phonenumbers (libphonenumber's Go
-// port); region is the CLDR region of numbers without a country code. A
-// number that does not parse or is not a valid number is an error: it is
-// dropped, never sent raw.
-func NormalizePhone(raw, region string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("empty phone number")
-	}
-	n, err := phonenumbers.Parse(raw, strings.ToUpper(region))
-	if err != nil {
-		return "", fmt.Errorf("not a phone number (%v)", err)
-	}
-	if !phonenumbers.IsValidNumber(n) {
-		return "", errors.New("not a valid phone number")
-	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
-}
-
-// KnownPhoneRegion reports whether region is a CLDR region phone numbers use.
-func KnownPhoneRegion(region string) bool {
-	return phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region)) != 0
 }

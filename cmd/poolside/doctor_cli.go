@@ -1,4 +1,4 @@
-//go:build !poolside.lambda
+//go:build !poolside.lambda && !poolside.fn
 
 package main
 

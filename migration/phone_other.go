@@ -1,0 +1,31 @@
+//go:build poolside.fn && !poolside.fn.usermigration
+
+package migration
+
+// The single-function Lambda artifacts of the triggers other than
+// UserMigration (-tags poolside.fn,poolside.fn.<artifact>, see
+// deploy/functions.txt) never shape a migrated user, so they do not link
+// github.com/nyaruka/phonenumbers and pay nothing for its metadata at cold start.
+
+import "errors"
+
+// NormalizePhone: only UserMigration normalizes phone numbers; this artifact
+// answers other triggers and never calls it.
+func NormalizePhone(string, string) (string, error) {
+	return "", errors.New("phone numbers are normalized by the UserMigration artifact only")
+}
+
+// KnownPhoneRegion checks the shape of a region code only (two ASCII
+// letters): POOLSIDE_DEFAULT_PHONE_REGION is read, and checked against
+// libphonenumber's regions, by the UserMigration artifact.
+func KnownPhoneRegion(region string) bool {
+	if len(region) != 2 {
+		return false
+	}
+	for _, c := range region {
+		if (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') {
+			return false
+		}
+	}
+	return true
+}
