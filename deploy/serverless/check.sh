@@ -3,18 +3,25 @@
 # package` makes no AWS call; dummy credentials, telemetry and notifications off) into
 # .serverless/ (default params) and .serverless-full/ (every option on), for cfn-lint and
 # .ci/deploy-equivalence.py (make deploy-check). node_modules is installed once and kept
-# here (gitignored). The code: dist/poolside-arm64.zip when `make build` has written it,
-# otherwise a placeholder zip (build/), so that checking the template needs no Go build.
+# here (gitignored). The code: each function's own dist/<artifact>-arm64.zip
+# (deploy/functions.txt) when `make build` has written them all, otherwise placeholder zips
+# of the same names (build/), so that checking the template needs no Go build.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash ../../.ci/npm-locked.sh . serverless
-artifact=../../dist/poolside-arm64.zip
-if [[ ! -f "$artifact" ]]; then
-  artifact=build/placeholder-arm64.zip
-  echo "serverless: no dist/poolside-arm64.zip (make build); packaging $artifact" >&2
-  mkdir -p build
-  python3 -c "import zipfile; z=zipfile.ZipFile('$artifact','w'); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; z.writestr(i,'#!/bin/sh\nexit 1\n'); z.close()"
-fi
+dist=../../dist
+artifacts=$(awk '/^[A-Z]/ {print $2}' ../functions.txt)
+for a in $artifacts; do
+  if [[ ! -f "$dist/$a-arm64.zip" ]]; then
+    echo "serverless: no dist/$a-arm64.zip (make build); packaging placeholders build/<artifact>-arm64.zip" >&2
+    dist=build
+    mkdir -p build
+    for b in $artifacts; do
+      python3 -c "import zipfile; z=zipfile.ZipFile('build/$b-arm64.zip','w'); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; z.writestr(i,'#!/bin/sh\n# placeholder for $b\nexit 1\n'); z.close()"
+    done
+    break
+  fi
+done
 export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_DEPRECATION_DISABLE='*'
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-placeholder}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-placeholder}"
 rm -rf .serverless .serverless-full
@@ -31,8 +38,8 @@ full=(
   apiKeysSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:poolside-api-keys
   alarmTopicArn=arn:aws:sns:us-east-1:123456789012:poolside-alarms slowInvocationMs=3500 logRetentionInDays=90
 )
-npx --no-install sls package --package .serverless-full --param="artifact=$artifact" "${full[@]/#/--param=}" "$@" </dev/null >/dev/null
+npx --no-install sls package --package .serverless-full --param="dist=$dist" "${full[@]/#/--param=}" "$@" </dev/null >/dev/null
 echo "serverless: .serverless-full/cloudformation-template-update-stack.json (every option on)" >&2
 # Second: packaging starts by emptying .serverless/, whatever --package names.
-npx --no-install sls package --param="artifact=$artifact" "$@" </dev/null >/dev/null
+npx --no-install sls package --param="dist=$dist" "$@" </dev/null >/dev/null
 echo "serverless: .serverless/cloudformation-template-update-stack.json" >&2

@@ -1,6 +1,6 @@
 // An example app: a stack with a new pool and poolside's triggers on it.
-//   npx cdk synth            (the asset dist/poolside-arm64.zip: make build)
-//   npx cdk synth -c poolsideCode=s3://BUCKET/KEY   (code already in S3; no zip needed)
+//   npx cdk synth            (each function's asset dist/<artifact>-arm64.zip: make build)
+//   npx cdk synth -c poolsideCode=s3://BUCKET/PREFIX (each function's zip at PREFIX/<artifact>-arm64.zip in S3; no zip needed)
 //   npx cdk synth -c existingPool=true              (the triggers on a pool the app defines itself)
 //   npx cdk synth -c migration=true -c senders=true (UserMigration; the custom senders instead of CustomMessage)
 //   npx cdk synth -c full=true                      (also PoolsideExampleFull: every option on, for make deploy-check)
@@ -10,23 +10,25 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Poolside, PoolsideProps } from '../lib/poolside';
+import { Poolside, PoolsideFunction, PoolsideProps } from '../lib/poolside';
 
 const app = new App();
 const location = app.node.tryGetContext('poolsideCode') as string | undefined;
 
-function code(stack: Stack): lambda.Code | undefined {
+/** With -c poolsideCode=s3://BUCKET[/PREFIX]: each function's own zip there (PREFIX/presignup-arm64.zip, …). */
+function code(stack: Stack): ((fn: PoolsideFunction, zip: string) => lambda.Code) | undefined {
   if (!location) {
     return undefined;
   }
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+  const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(location);
   if (!m) {
-    throw new Error(`poolsideCode must be s3://BUCKET/KEY, not ${location}`);
+    throw new Error(`poolsideCode must be s3://BUCKET or s3://BUCKET/PREFIX, not ${location}`);
   }
   const bucket = s3.Bucket.fromBucketName(stack, 'CodeBucket', m[1]);
-  // A fixed key: a new build needs a new key (or objectVersion) to update the functions.
+  // Fixed keys: a new build needs a new prefix (or objectVersion) to update the functions.
   Annotations.of(bucket).acknowledgeWarning('@aws-cdk/aws-lambda:codeFromBucketObjectVersionNotSpecified');
-  return lambda.Code.fromBucket(bucket, m[2]);
+  const prefix = (m[2] ?? '').replace(/\/+$/, '');
+  return (_fn, zip) => lambda.Code.fromBucket(bucket, prefix ? `${prefix}/${zip}` : zip);
 }
 
 function outputs(stack: Stack, auth: Poolside): void {

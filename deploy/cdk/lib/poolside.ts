@@ -1,6 +1,7 @@
 // Poolside: poolside's Cognito triggers as one AWS CDK construct, the same
 // resources, settings and least-privilege IAM as deploy/template.yaml (SAM):
-// one function per trigger (POOLSIDE_TRIGGERS), each behind a `live` alias the
+// one function per trigger (POOLSIDE_TRIGGERS), each with its own artifact
+// (dist/<artifact>-arm64.zip, deploy/functions.txt), behind a `live` alias the
 // pool names, an invoke permission limited to the pool (SourceArn) and the
 // account (SourceAccount), a log group each, and the profile table; the User
 // API (HTTP API, JWT authorizer, ApiFunction); three alarms per function and
@@ -40,8 +41,31 @@ export type PoolsideFunction = Trigger | 'Api';
 /** bcrypt cost -> UserMigration memory (MB), the template's BcryptMemory mapping. */
 export const BCRYPT_MEMORY: Record<number, number> = { 10: 256, 11: 512, 12: 1024, 13: 1769, 14: 1769 };
 
-/** The Lambda zip `make build` writes, from the repository root. */
-export const DEFAULT_ZIP = path.join(__dirname, '..', '..', '..', '..', 'dist', 'poolside-arm64.zip');
+/**
+ * Each function's artifact, as deploy/functions.txt names it (and deploy/template.yaml's CodeUri):
+ * `make build` writes dist/<artifact>-arm64.zip, which links only that function's trigger.
+ * `make deploy-check` holds the synthesized functions' code to the template's CodeUri.
+ */
+export const ARTIFACTS: Record<PoolsideFunction, string> = {
+  PreSignUp: 'presignup',
+  CustomMessage: 'custommessage',
+  CustomEmailSender: 'customemailsender',
+  CustomSMSSender: 'customsmssender',
+  PostConfirmation: 'postconfirmation',
+  PostAuthentication: 'postauthentication',
+  PreAuthentication: 'preauthentication',
+  PreTokenGeneration: 'pretokengeneration',
+  UserMigration: 'usermigration',
+  Api: 'api',
+};
+
+/** The zip of a function (arm64, the construct's architecture), e.g. "presignup-arm64.zip". */
+export function artifactZip(fn: PoolsideFunction): string {
+  return `${ARTIFACTS[fn]}-arm64.zip`;
+}
+
+/** Where `make build` writes the zips: the repository's dist/. */
+export const DEFAULT_DIST_DIR = path.join(__dirname, '..', '..', '..', '..', 'dist');
 
 export interface MigrationProps {
   /** POOLSIDE_LEGACY_SOURCE: cognito-idp://…, dynamodb://TABLE, https://…, mysql://… or postgres://… */
@@ -86,10 +110,17 @@ export interface PoolsideProps {
   /** An existing profile table (single-table layout, key "pk" S). Omitted: a new one, retained on delete. */
   readonly profileTable?: dynamodb.ITable;
   /**
-   * The code of each function: one lambda.Code for all, or one per function
-   * (trigger name, or "Api"). Default: the asset at dist/poolside-arm64.zip (make build).
+   * The directory of `make build`'s zips: each function takes its own artifact,
+   * `<distDir>/<artifact>-arm64.zip` (ARTIFACTS, deploy/functions.txt), as an asset.
+   * Default: the repository's dist/ (DEFAULT_DIST_DIR). Ignored with `code`.
    */
-  readonly code?: lambda.Code | ((fn: PoolsideFunction) => lambda.Code);
+  readonly distDir?: string;
+  /**
+   * The code of each function instead of the assets under distDir, given the function
+   * (trigger name, or "Api") and its zip's name (artifactZip: "presignup-arm64.zip", …),
+   * e.g. `(fn, zip) => lambda.Code.fromBucket(bucket, "releases/v42/" + zip)`.
+   */
+  readonly code?: (fn: PoolsideFunction, zip: string) => lambda.Code;
   /** Pre token generation event version. Default V2_0. */
   readonly preTokenGenerationVersion?: cognito.LambdaVersion;
   /** POOLSIDE_TENANT_DOMAINS ("example.com=acme,example.org=globex"). Default "". */
@@ -558,12 +589,13 @@ export class Poolside extends Construct {
     return new iam.PolicyStatement({ sid: 'ProfileTable', actions, resources: [this.profileTable.tableArn] });
   }
 
+  /** The function's own artifact: props.code's, or the asset <distDir>/<artifact>-arm64.zip. */
   private code(name: PoolsideFunction): lambda.Code {
-    const c = this.props.code;
-    if (c === undefined) {
-      return lambda.Code.fromAsset(DEFAULT_ZIP);
+    const zip = artifactZip(name);
+    if (this.props.code) {
+      return this.props.code(name, zip);
     }
-    return typeof c === 'function' ? c(name) : c;
+    return lambda.Code.fromAsset(path.join(this.props.distDir ?? DEFAULT_DIST_DIR, zip));
   }
 
   /** One function (POOLSIDE_TRIGGERS = its trigger, "none" for Api), its log group, `live` alias and alarms. */
