@@ -11,7 +11,11 @@ not its logical id, and those facts must be equal:
 
 - per function (POOLSIDE_TRIGGERS; the User API's "none" is Api): memory, timeout, X-Ray
   tracing, architecture, runtime, log retention, environment variable names (--full: and
-  values), IAM actions (--full: each action with its resources; xray:* left out);
+  values), IAM actions (--full: each action with its resources; xray:* left out), and the
+  artifact it deploys: the name of SAM's CodeUri (deploy/functions.txt's
+  <artifact>-arm64.zip) against the name of the S3 object (Serverless; CDK code from S3)
+  or, for a CDK asset, the name of the zip in the CodeUri's directory with the asset's
+  bytes — so a function given another function's zip, or the all-trigger one, differs;
 - the pool's LambdaConfig: which function's `live` alias each trigger names, the event
   versions, the KMS key; Cognito's invoke permission on each attached alias with SourceArn
   (the pool) and SourceAccount;
@@ -27,7 +31,9 @@ not its logical id, and those facts must be equal:
 
 Usage: deploy-equivalence.py [--full] SAM_TEMPLATE OTHER_TEMPLATE... (make deploy-check).
 """
+import hashlib
 import json
+import os
 import re
 import sys
 
@@ -180,6 +186,7 @@ class Template:
 
     def __init__(self, t, path):
         self.t, self.path, self.res, self.errors = t, path, t["Resources"], []
+        self.code_dir = None  # the directory of the SAM template's CodeUri zips
         self.sam = "Transform" in t
         self.role, self.fns = {}, {}  # logical id -> role; function name (trigger or Api) -> logical id
         for n, r in self.res.items():
@@ -306,11 +313,56 @@ def function_facts(tpl, full):
         g = grants(tpl, stmts)
         out[trig] = dict(
             memory=int(memory), timeout=int(timeout), tracing=tracing, architecture=arch, runtime=runtime,
-            logRetention=log_retention(tpl, n, p),
+            logRetention=log_retention(tpl, n, p), artifact=artifact(tpl, n, p, glob),
             env=tpl.render(env) if full else sorted(env),
             iam={a: sorted(r) for a, r in sorted(g.items())} if full else sorted(g),
         )
     return out
+
+
+_DIGESTS = {}
+
+
+def digest(path):
+    if path not in _DIGESTS:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _DIGESTS[path] = h.hexdigest()
+    return _DIGESTS[path]
+
+
+def artifact(tpl, n, p, glob):
+    """The name of the zip the function deploys (see the module doc)."""
+    if tpl.sam:
+        uri = p.get("CodeUri", glob.get("CodeUri"))
+        if isinstance(uri, dict):  # an S3 location
+            return os.path.basename(str(uri.get("Key")))
+        if not isinstance(uri, str):
+            tpl.errors.append(f"{tpl.role[n]}: CodeUri {uri!r} is neither a path nor an S3 location")
+            return None
+        code_dir = os.path.normpath(os.path.join(os.path.dirname(tpl.path), os.path.dirname(uri)))
+        if tpl.code_dir not in (None, code_dir):
+            tpl.errors.append(f"{tpl.role[n]}: CodeUri {uri} is not in {tpl.code_dir} as the others")
+        tpl.code_dir = code_dir
+        return os.path.basename(uri)
+    code = p.get("Code", {})
+    if "ZipFile" in code:
+        return "<inline ZipFile>"
+    staged = tpl.res[n].get("Metadata", {}).get("aws:asset:path")
+    if staged is not None:  # a CDK asset: cdk.out/asset.<hash>.zip, a copy of the zip it was made from
+        staged = os.path.join(os.path.dirname(tpl.path), staged)
+        if not os.path.isfile(staged):
+            return f"<asset {staged}: not a zip file>"
+        zips = sorted(f for f in os.listdir(tpl.code_dir or ".") if f.endswith(".zip")) if tpl.code_dir else []
+        same = [f for f in zips if digest(os.path.join(tpl.code_dir, f)) == digest(staged)]
+        return same[0] if len(same) == 1 else f"<asset {staged}: the bytes of {same or 'no zip'} of {tpl.code_dir}>"
+    key = tpl.render(code.get("S3Key"))
+    if not isinstance(key, str):
+        tpl.errors.append(f"{tpl.role[n]}: no S3Key or asset in its Code: {code!r}")
+        return None
+    return os.path.basename(key)
 
 
 def log_retention(tpl, n, p):
@@ -498,11 +550,13 @@ def cognito_facts(tpl):
     return out
 
 
-def facts(t, path, full):
+def facts(t, path, full, code_dir=None):
+    """The facts of t, the errors found on the way, and the directory of its (SAM's) CodeUri zips."""
     tpl = Template(t, path)
+    tpl.code_dir = code_dir
     f = dict(functions=function_facts(tpl, full), lambdaConfig=trigger_facts(tpl), alarms=alarm_facts(tpl),
              dashboard=dashboard_facts(tpl), userApi=api_facts(tpl), cognito=cognito_facts(tpl))
-    return f, [f"{path}: {e}" for e in tpl.errors]
+    return f, [f"{path}: {e}" for e in tpl.errors], tpl.code_dir
 
 
 def diff(want, got, where, out):
@@ -521,12 +575,12 @@ def main():
     if len(args) < 2:
         raise SystemExit(__doc__)
     sam_path, others = args[0], args[1:]
-    want, errors = facts(evaluate(load(sam_path), FULL_SAM_PARAMETERS if full else None), sam_path, full)
+    want, errors, code_dir = facts(evaluate(load(sam_path), FULL_SAM_PARAMETERS if full else None), sam_path, full)
     failed = bool(errors)
     for e in errors:
         print("deploy-equivalence:", e, file=sys.stderr)
     for path in others:
-        got, errors = facts(evaluate(load(path)), path, full)
+        got, errors, _ = facts(evaluate(load(path)), path, full, code_dir)
         for section in want:
             if section == "cognito" and "pool" not in got[section]:
                 want_c = dict(want[section])
@@ -539,7 +593,7 @@ def main():
         failed |= bool(errors)
         if not errors:
             print(f"deploy-equivalence: {path}: as {sam_path}{' (every option on)' if full else ''}: "
-                  f"{len(got['functions'])} functions, {len(got['alarms'])} alarms, "
+                  f"{len(got['functions'])} functions (each its own artifact), {len(got['alarms'])} alarms, "
                   f"{len(got['userApi']['routes'])} API routes, the dashboard, the pool's triggers")
     sys.exit(1 if failed else 0)
 
