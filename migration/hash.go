@@ -168,8 +168,20 @@ func lookupFormat(s Stored) (*Format, error) {
 	if s.Hash == "" {
 		return nil, fmt.Errorf("%w: empty", ErrUnknownFormat)
 	}
+	// An LDAP "{SCHEME}" prefix is compared only with the prefixes of its
+	// length; the others by their bytes, longest first.
+	braced := -1
+	if s.Hash[0] == '{' {
+		braced = strings.IndexByte(s.Hash, '}') + 1
+	}
 	for _, e := range prefixIndex()[s.Hash[0]] {
-		if hasPrefix(s.Hash, []string{e.prefix}) != "" {
+		p := e.prefix
+		switch {
+		case braced >= 0:
+			if len(p) == braced && asciiEqualFold(s.Hash[:braced], p) {
+				return e.format, nil
+			}
+		case strings.HasPrefix(s.Hash, p):
 			return e.format, nil
 		}
 	}
