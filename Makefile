@@ -26,13 +26,14 @@ test: ## vet + race tests, integration suites included (starts moto_server on lo
 
 # One artifact per Lambda function (deploy/functions.txt): ./cmd/poolside built
 # with poolside.fn,poolside.fn.<artifact>, so each links only what its trigger
-# calls. dist/poolside-*.zip answers every trigger (the CLI's code paths too).
+# calls.
 FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
 
-build: $(foreach f,$(FUNCTIONS) poolside,dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips: one per function of deploy/functions.txt, and the all-trigger dist/poolside-*.zip (bootstrap for provided.al2023)
+build: $(foreach f,$(FUNCTIONS),dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips: one per function of deploy/functions.txt (bootstrap for provided.al2023)
 
 dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum deploy/functions.txt
-	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_TAGS); [ $$fn = poolside ] || tags=$$tags,poolside.fn,poolside.fn.$$fn; \
+	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_TAGS),poolside.fn,poolside.fn.$$fn; \
+	case " $(FUNCTIONS) " in *" $$fn "*) ;; *) echo "make: $$fn is no artifact of deploy/functions.txt" >&2; exit 1;; esac; \
 	mkdir -p dist/$$stem && echo "build dist/$$stem/bootstrap -tags $$tags" && \
 	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -tags $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
 	cd dist/$$stem && rm -f ../$$stem.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../$$stem.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
