@@ -2,6 +2,8 @@
 # make demo: the whole stack on loopback, no AWS account.
 #
 #   cognito-local   Cognito user-pool API (pinned, deploy/e2e/package-lock.json); calls poolside as Lambda
+#   srp-front       in front of cognito-local for the portal: answers USER_SRP_AUTH as Cognito does
+#                   (cognito-local has no SRP), forwards everything else (deploy/demo/srp-front.mjs)
 #   poolside serve  the triggers (Invoke API), the User API (/api) and the portal (/portal/), memory profile store
 #
 # Prints the portal's URL. Emails Cognito would send (sign-up confirmation link,
@@ -66,6 +68,15 @@ JS
 pids+=($!)
 wait_http cognito-local "${pids[-1]}" "$cognito/health"
 
+# The portal talks to cognito-local through the SRP front, so the browser signs
+# in with SRP as in AWS (and falls back to USER_PASSWORD_AUTH for legacy users).
+front_port="$(free_port)"
+front="http://127.0.0.1:$front_port"
+node "$here/srp-front.mjs" --port "$front_port" --upstream "$cognito" --data "$work/cognito/.cognito/db" \
+  >"$work/srp-front.log" 2>&1 &
+pids+=($!)
+wait_http srp-front "${pids[-1]}" "$front/health"
+
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
 unset AWS_PROFILE AWS_SESSION_TOKEN
 idp() { aws --endpoint-url "$cognito" cognito-idp "$@" --output text; }
@@ -77,18 +88,17 @@ client="$(idp create-user-pool-client --user-pool-id "$pool" --client-name porta
   --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH --query UserPoolClient.ClientId)"
 for g in USER ADMIN; do idp create-group --user-pool-id "$pool" --group-name "$g" >/dev/null; done
 
-# The portal's configuration. cognito-local has no SRP, so the demo signs in
-# with USER_PASSWORD_AUTH (which migration needs anyway); in AWS the portal's
-# default is SRP with the migration fallback (portal/src/signin.js).
+# The portal's configuration: SRP through the front, with the migration
+# fallback to USER_PASSWORD_AUTH (portal/src/signin.js), as in AWS.
 cat >"$work/portal-config.json" <<JSON
 {
   "region": "us-east-1",
   "userPoolId": "$pool",
   "userPoolClientId": "$client",
-  "userPoolEndpoint": "$cognito",
+  "userPoolEndpoint": "$front",
   "apiUrl": "/api",
   "migration": true,
-  "authFlow": "USER_PASSWORD_AUTH",
+  "authFlow": "USER_SRP_AUTH",
   "passwordPolicy": {"minLength": 8, "requireUppercase": true, "requireLowercase": true, "requireNumbers": true, "requireSymbols": false}
 }
 JSON
@@ -114,6 +124,8 @@ if [[ -n "${DEMO_ENV_FILE:-}" ]]; then
 PORTAL_URL=$app/portal/
 COGNITO_ENDPOINT=$cognito
 COGNITO_LOG=$work/cognito-local.log
+SRP_FRONT=$front
+SRP_FRONT_LOG=$work/srp-front.log
 POOLSIDE_LOG=$work/poolside.log
 POOL_ID=$pool
 CLIENT_ID=$client
@@ -127,6 +139,7 @@ cat >&2 <<MSG
     portal       $app/portal/
     User API     $app/api/me   (Bearer: an ID or access token of pool $pool)
     cognito-local $cognito      (pool $pool, app client $client)
+    SRP front    $front      (the portal's Cognito endpoint: USER_SRP_AUTH, the rest to cognito-local)
     emails       printed below by cognito-local (also $work/cognito-local.log)
     legacy user  marta.silva@legacy.example.com / Correct-Horse-7 (migrates on first sign-in)
   Ctrl-C stops everything.

@@ -15,6 +15,7 @@ const env = (k) => {
 };
 const portal = env('PORTAL_URL');
 const cognitoLog = env('COGNITO_LOG');
+const srpFront = env('SRP_FRONT');
 const shots = resolve(process.env.SCREENSHOTS_DIR || 'screenshots');
 mkdirSync(shots, { recursive: true });
 
@@ -31,6 +32,17 @@ function lastMessage(to) {
   assert.ok(mine.length > 0, `cognito-local printed no message to ${to}`);
   return mine[mine.length - 1];
 }
+
+// What the SRP front (deploy/demo/srp-front.mjs) has answered so far, and the
+// change since `before`: the portal's endpoint is the front, so these counts say
+// which flow a sign-in took.
+async function frontStats() {
+  const res = await fetch(`${srpFront}/srp-front/stats`);
+  assert.equal(res.status, 200);
+  return res.json();
+}
+const since = (before, after) => Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]]));
+const noSRP = { srpInitiated: 0, userNotFound: 0, challenges: 0, verified: 0, refused: 0 };
 
 async function eventually(fn, what) {
   for (let i = 0; i < 100; i++) {
@@ -106,15 +118,20 @@ try {
     await snap('confirmed');
   });
 
-  await step('sign in: the details page shows the tenant', async () => {
+  await step('sign in with SRP: the details page shows the tenant', async () => {
     await view().getByRole('link', { name: 'Sign in' }).first().click();
     await heading('Sign in').waitFor();
+    let before = await frontStats();
     await view().getByLabel('Email').fill(email);
     await view().getByLabel('Password', { exact: true }).fill('Wrong-Password-1');
     await view().getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: /Incorrect email or password|password/ }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Incorrect email or password.' }).waitFor();
+    // The wrong password failed the SRP proof (PASSWORD_VERIFIER), not a password compare.
+    assert.deepEqual(since(before, await frontStats()), { ...noSRP, srpInitiated: 1, challenges: 1, refused: 1 });
     await snap('signin-error');
+    before = await frontStats();
     await signIn(email, firstPassword);
+    assert.deepEqual(since(before, await frontStats()), { ...noSRP, srpInitiated: 1, challenges: 1, verified: 1 });
     assert.equal(await page.locator('#d-tenant').textContent(), 'acme');
     assert.match(await page.locator('#d-handle').textContent(), /^@AnaLima\d*$/);
     assert.equal(await page.locator('#d-name').textContent(), 'Ana Lima');
@@ -164,15 +181,21 @@ try {
   });
 
   await step('sign in with the new password', async () => {
+    const before = await frontStats();
     await signIn(email, newPassword);
+    assert.equal(since(before, await frontStats()).verified, 1, 'signed in with SRP');
     assert.equal(await page.locator('#d-tenant').textContent(), 'acme');
     await snap('details-after-reset');
     await view().getByRole('button', { name: 'Sign out everywhere' }).click();
     await heading('Sign in').waitFor();
   });
 
-  await step('a legacy user signs in and migrates (UserMigration)', async () => {
+  await step('a legacy user: SRP → UserNotFoundException → USER_PASSWORD_AUTH → UserMigration', async () => {
+    const before = await frontStats();
     await signIn(legacy.email, legacy.password);
+    // SRP did not know the user; the fallback went through the front unchanged to
+    // cognito-local, whose UserMigration trigger (poolside) created the user.
+    assert.deepEqual(since(before, await frontStats()), { ...noSRP, srpInitiated: 1, userNotFound: 1 });
     // The legacy record's names reached Cognito through the UserMigration response.
     assert.match(await page.locator('#d-name').textContent(), /Marta/);
     assert.equal((await page.locator('#d-email').textContent()).toLowerCase(), legacy.email);
@@ -180,6 +203,16 @@ try {
     // the first sign-in; cognito-local gives migrated users a random user
     // name and no sub, so adoption does not happen here (deploy/e2e/README.md).
     await snap('legacy-details');
+    await view().getByRole('button', { name: 'Sign out everywhere' }).click();
+    await heading('Sign in').waitFor();
+  });
+
+  await step('the migrated legacy user signs in with SRP', async () => {
+    const before = await frontStats();
+    await signIn(legacy.email, legacy.password);
+    assert.deepEqual(since(before, await frontStats()), { ...noSRP, srpInitiated: 1, challenges: 1, verified: 1 });
+    assert.match(await page.locator('#d-name').textContent(), /Marta/);
+    await snap('legacy-details-srp');
     await view().getByRole('button', { name: 'Sign out everywhere' }).click();
     await heading('Sign in').waitFor();
   });
