@@ -193,7 +193,7 @@ func (c SignUpConfig) Policy() (signup.Policy, error) {
 func (c SignUpConfig) Trusted() (signup.DomainSet, error) {
 	s, err := signup.NewDomainSet(c.TrustedDomains...)
 	if err != nil {
-		return nil, fmt.Errorf("POOLSIDE_SIGNUP_TRUSTED_DOMAINS: %w", err)
+		return signup.DomainSet{}, fmt.Errorf("POOLSIDE_SIGNUP_TRUSTED_DOMAINS: %w", err)
 	}
 	return s, nil
 }

@@ -199,9 +199,10 @@ try {
     // The legacy record's names reached Cognito through the UserMigration response.
     assert.match(await page.locator('#d-name').textContent(), /Marta/);
     assert.equal((await page.locator('#d-email').textContent()).toLowerCase(), legacy.email);
-    // In Amazon Cognito the migrated profile (tenant legacy-co) is adopted at
-    // the first sign-in; cognito-local gives migrated users a random user
-    // name and no sub, so adoption does not happen here (deploy/e2e/README.md).
+    // The profile UserMigration kept pending (the legacy record's tenant and
+    // role) is adopted at the first sign-in, by the verified email.
+    assert.equal(await page.locator('#d-tenant').textContent(), 'legacy-co');
+    assert.equal(await page.locator('#d-role').textContent(), 'EDITOR');
     await snap('legacy-details');
     await view().getByRole('button', { name: 'Sign out everywhere' }).click();
     await heading('Sign in').waitFor();

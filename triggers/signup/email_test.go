@@ -1,6 +1,7 @@
 package signup
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,7 +92,7 @@ func TestDomainSet(t *testing.T) {
 	_, err = NewDomainSet("not a domain")
 	require.Error(t, err)
 	var empty DomainSet
-	require.Empty(t, empty.Match("example.com"), "a nil set matches nothing")
+	require.Empty(t, empty.Match("example.com"), "the zero set matches nothing")
 }
 
 func TestReadDomainList(t *testing.T) {
@@ -114,6 +115,41 @@ func TestEmbeddedDisposableList(t *testing.T) {
 		require.Empty(t, s.Match(d), d)
 	}
 	require.True(t, strings.Contains(disposableList[:600], "CC0-1.0"), "the header names the licence")
+
+	// Disposable bisects the file's body in place: every line must be
+	// canonical, and the lines strictly in byte order (no duplicates).
+	body := s.sorted
+	require.NotEmpty(t, body)
+	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
+	require.Equal(t, len(lines), s.Len())
+	for i, line := range lines {
+		n, err := NormalizeDomain(line)
+		require.NoError(t, err, "line %q", line)
+		require.Equal(t, n, line, "not canonical: refresh the file as its header says")
+		if i > 0 {
+			require.Less(t, lines[i-1], line, "out of byte order or duplicated")
+		}
+	}
+	// and the bisection finds exactly what the parsed list holds
+	parsed, err := ReadDomainList(strings.NewReader(disposableList))
+	require.NoError(t, err)
+	require.Equal(t, parsed.Len(), s.Len())
+	for _, line := range lines {
+		require.True(t, s.contains(line), line)
+		require.False(t, s.contains(line+"x"), line+"x")
+		require.False(t, s.contains("0"+line), "0"+line)
+	}
+}
+
+// sortedLinesContain finds every line of a sorted text and nothing else,
+// including at the ends and in texts of one or two lines.
+func TestSortedLinesContain(t *testing.T) {
+	for _, text := range []string{"", "b", "b\n", "a\nc", "a\nc\n", "a\nb\nc\nd\ne\nf\ng", "aa\nab\nb\nba\nbb\n"} {
+		lines := strings.Fields(text)
+		for _, probe := range []string{"", "a", "aa", "ab", "b", "ba", "bb", "c", "d", "g", "h", "0", "zz"} {
+			require.Equal(t, slices.Contains(lines, probe), sortedLinesContain(text, probe), "%q in %q", probe, text)
+		}
+	}
 }
 
 func BenchmarkPolicyCheck(b *testing.B) {

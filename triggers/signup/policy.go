@@ -39,7 +39,7 @@ type Policy struct {
 	Allowed DomainSet
 	// Denied e-mail domains may not sign up; it wins over Allowed.
 	Denied DomainSet
-	// Disposable domains may not sign up (nil: no disposable check).
+	// Disposable domains may not sign up (the zero DomainSet: no disposable check).
 	Disposable DomainSet
 	// Names bound the name attributes; zero means DefaultNameRules.
 	Names NameRules
