@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/poolside-io/poolside/config"
 )
 
@@ -39,15 +37,7 @@ func BenchmarkColdStart(b *testing.B) {
 // tail is what a user waits for). "json-roundtrip" is the floor: decoding
 // the same PreTokenGeneration event into a map and encoding it again.
 func BenchmarkWarm(b *testing.B) {
-	cfg, err := config.FromEnv(config.MapEnv(goldenEnv))
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := wire(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := lambda.NewHandler(lambdaHandler{a})
+	h := benchHandler(b, goldenEnv)
 	for _, name := range []string{"PreSignUp_SignUp", "TokenGeneration_Authentication.v2", "CustomMessage_SignUp", "json-roundtrip"} {
 		file := name
 		if name == "json-roundtrip" {
