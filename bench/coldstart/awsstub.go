@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 )
@@ -20,6 +22,14 @@ type awsStub struct {
 	mu    sync.Mutex
 	calls map[string]int // "DynamoDB_20120810.GetItem" → count
 }
+
+// benchKeyARN is the KMS key the stand-in answers for (the template's SenderKey).
+const benchKeyARN = "arn:aws:kms:us-east-1:123456789012:key/0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+// kmsWrap marks the stand-in's "encrypted" data keys: it wraps a data key
+// by prefixing it and unwraps by stripping the prefix (no secret is at stake
+// in a benchmark; the Encryption SDK's own work is what is measured).
+var kmsWrap = []byte("bench-kms-wrap:")
 
 // legacyTable is the table name the legacy source of the bench points at.
 const legacyTable = "bench-legacy-users"
@@ -47,14 +57,47 @@ func (s *awsStub) url() string { return "http://" + s.ln.Addr().String() }
 func (s *awsStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	body, _ := io.ReadAll(r.Body)
-	s.mu.Lock()
-	s.calls[target]++
-	s.mu.Unlock()
+	if target != "" {
+		s.count(target)
+	}
 	service, op, _ := strings.Cut(target, ".")
 	var in struct{ TableName string }
 	_ = json.Unmarshal(body, &in)
 	out := "{}"
 	switch {
+	case r.URL.Path == "/v2/email/outbound-emails": // SES v2 SendEmail (REST)
+		s.count("SES.SendEmail")
+		w.Header().Set("Content-Type", "application/json")
+		out = `{"MessageId":"bench"}`
+	case target == "" && formAction(body) == "Publish": // SNS (query protocol)
+		s.count("SNS.Publish")
+		w.Header().Set("Content-Type", "text/xml")
+		out = `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>bench</MessageId></PublishResult>` +
+			`<ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></PublishResponse>`
+	case strings.HasPrefix(service, "AmazonSimpleNotificationService"): // SNS (JSON protocol)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		out = `{"MessageId":"bench"}`
+	case service == "TrentService": // KMS
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		var kin struct {
+			CiphertextBlob []byte
+			NumberOfBytes  int
+			KeySpec        string
+		}
+		_ = json.Unmarshal(body, &kin)
+		switch op {
+		case "GenerateDataKey":
+			key := bytes.Repeat([]byte{7}, max(kin.NumberOfBytes, 32))
+			o, _ := json.Marshal(map[string]any{"KeyId": benchKeyARN, "Plaintext": key, "CiphertextBlob": append(append([]byte{}, kmsWrap...), key...)})
+			out = string(o)
+		case "Decrypt":
+			key := bytes.TrimPrefix(kin.CiphertextBlob, kmsWrap)
+			o, _ := json.Marshal(map[string]any{"KeyId": benchKeyARN, "Plaintext": key, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"})
+			out = string(o)
+		default:
+			w.WriteHeader(http.StatusBadRequest)
+			out = `{"__type":"UnsupportedOperationException","message":"bench stub: KMS ` + op + `"}`
+		}
 	case strings.HasPrefix(service, "DynamoDB"):
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		switch op {
@@ -79,6 +122,12 @@ func (s *awsStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, out)
 }
 
+func (s *awsStub) count(op string) {
+	s.mu.Lock()
+	s.calls[op]++
+	s.mu.Unlock()
+}
+
 // take returns and resets the call counts.
 func (s *awsStub) take() map[string]int {
 	s.mu.Lock()
@@ -89,3 +138,9 @@ func (s *awsStub) take() map[string]int {
 }
 
 func (s *awsStub) close() { _ = s.ln.Close() }
+
+// formAction is the Action of a query-protocol request body.
+func formAction(body []byte) string {
+	q, _ := url.ParseQuery(string(body))
+	return q.Get("Action")
+}
