@@ -3,10 +3,6 @@ package triggers
 import (
 	"context"
 	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // Backfill creates the missing profiles of a pool's existing users: when
@@ -19,8 +15,8 @@ import (
 type Backfill struct {
 	Policy ProfilePolicy
 	Store  profileMaker
-	// Users lists the pool (ListUsers, through the SDK's paginator).
-	Users cognitoidentityprovider.ListUsersAPIClient
+	// Users lists the pool (ListUsers, every page; cognitoadmin.Client).
+	Users userLister
 	// Cognito, when set, is used as the triggers use it (reclaiming a
 	// deleted user's email guard, an adopted user's groups); nil skips that.
 	Cognito profileCognito
@@ -57,19 +53,19 @@ type BackfillCounts struct {
 // user gets one from PostConfirmation when confirming, an admin-created user
 // who never signed in (FORCE_CHANGE_PASSWORD) from the first sign-in, a
 // disabled user cannot sign in.
-func BackfillSkip(u types.UserType) string {
+func BackfillSkip(u CognitoUser) string {
 	if !u.Enabled {
 		return "disabled: a sign-in after it is enabled creates the profile"
 	}
-	switch u.UserStatus {
-	case types.UserStatusTypeConfirmed, types.UserStatusTypeExternalProvider, types.UserStatusTypeResetRequired:
+	switch u.Status {
+	case UserStatusConfirmed, UserStatusExternalProvider, UserStatusResetRequired:
 		return ""
-	case types.UserStatusTypeUnconfirmed:
+	case UserStatusUnconfirmed:
 		return "UNCONFIRMED: PostConfirmation creates the profile when the user confirms"
-	case types.UserStatusTypeForceChangePassword:
+	case UserStatusForceChangePassword:
 		return "FORCE_CHANGE_PASSWORD: the first sign-in creates the profile"
 	}
-	return fmt.Sprintf("%s: not a confirmed user", u.UserStatus)
+	return fmt.Sprintf("%s: not a confirmed user", u.Status)
 }
 
 // Run pages through the pool's users and ensures each one's profile. A
@@ -81,14 +77,7 @@ func (b Backfill) Run(ctx context.Context, poolID string) (BackfillCounts, error
 	if size <= 0 || size > 60 {
 		size = 60
 	}
-	pages := cognitoidentityprovider.NewListUsersPaginator(b.Users, &cognitoidentityprovider.ListUsersInput{
-		UserPoolId: aws.String(poolID), Limit: aws.Int32(size),
-	})
-	for pages.HasMorePages() {
-		out, err := pages.NextPage(ctx)
-		if err != nil {
-			return n, fmt.Errorf("list users of %s: %w", poolID, err)
-		}
+	err := eachUser(ctx, b.Users, UserQuery{Pool: poolID, Limit: size}, 0, func(out UserPage) bool {
 		for _, u := range out.Users {
 			n.Seen++
 			o, detail := b.one(ctx, poolID, u)
@@ -103,26 +92,30 @@ func (b Backfill) Run(ctx context.Context, poolID string) (BackfillCounts, error
 				n.Failed++
 			}
 			if b.User != nil {
-				b.User(aws.ToString(u.Username), o, detail)
+				b.User(u.Username, o, detail)
 			}
 		}
 		if b.Page != nil {
 			b.Page(n)
 		}
+		return true
+	})
+	if err != nil {
+		return n, fmt.Errorf("list users of %s: %w", poolID, err)
 	}
 	return n, nil
 }
 
 // one ensures the profile of one listed user.
-func (b Backfill) one(ctx context.Context, poolID string, u types.UserType) (BackfillOutcome, string) {
+func (b Backfill) one(ctx context.Context, poolID string, u CognitoUser) (BackfillOutcome, string) {
 	if why := BackfillSkip(u); why != "" {
 		return BackfillSkipped, why
 	}
 	attrs := Attributes{}
 	for _, a := range u.Attributes {
-		attrs[aws.ToString(a.Name)] = aws.ToString(a.Value)
+		attrs[a.Name] = a.Value
 	}
-	h := Header{UserPoolID: poolID, UserName: aws.ToString(u.Username)}
+	h := Header{UserPoolID: poolID, UserName: u.Username}
 	p := b.Policy.NewProfile(h, attrs, nil)
 	prof, created, err := ensureProfile(ctx, b.Store, b.Cognito, b.Policy, h, attrs, p)
 	switch {

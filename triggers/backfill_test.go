@@ -5,9 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,30 +13,29 @@ import (
 
 // pagedUsers is a ListUsers fake: pages of users, chained by token.
 type pagedUsers struct {
-	pages [][]types.UserType
+	pages [][]CognitoUser
 	err   error
 }
 
-func (f pagedUsers) ListUsers(_ context.Context, in *cognitoidentityprovider.ListUsersInput,
-	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.ListUsersOutput, error) {
+func (f pagedUsers) ListUsers(_ context.Context, q UserQuery) (UserPage, error) {
 	i := 0
-	if in.PaginationToken != nil {
-		i = int(aws.ToString(in.PaginationToken)[0] - '0')
+	if q.Token != "" {
+		i = int(q.Token[0] - '0')
 	}
 	if i == len(f.pages)-1 && f.err != nil {
-		return nil, f.err
+		return UserPage{}, f.err
 	}
-	out := &cognitoidentityprovider.ListUsersOutput{Users: f.pages[i]}
+	out := UserPage{Users: f.pages[i]}
 	if i+1 < len(f.pages) {
-		out.PaginationToken = aws.String(string(rune('0' + i + 1)))
+		out.Next = string(rune('0' + i + 1))
 	}
 	return out, nil
 }
 
-func listed(name string, status types.UserStatusType, attrs ...string) types.UserType {
-	u := types.UserType{Username: aws.String(name), UserStatus: status, Enabled: true}
+func listed(name string, status UserStatus, attrs ...string) CognitoUser {
+	u := CognitoUser{Username: name, Status: status, Enabled: true}
 	for i := 0; i+1 < len(attrs); i += 2 {
-		u.Attributes = append(u.Attributes, types.AttributeType{Name: aws.String(attrs[i]), Value: aws.String(attrs[i+1])})
+		u.Attributes = append(u.Attributes, UserAttribute{Name: attrs[i], Value: attrs[i+1]})
 	}
 	return u
 }
@@ -60,16 +56,16 @@ func (f failingCreate) CreateGuarded(ctx context.Context, p profilestore.Profile
 func TestBackfill(t *testing.T) {
 	ctx := context.Background()
 	mem := profilestore.NewMemory(nil)
-	users := pagedUsers{pages: [][]types.UserType{
+	users := pagedUsers{pages: [][]CognitoUser{
 		{
-			listed("ana", types.UserStatusTypeConfirmed, "sub", "s-ana", "email", "ana@acme.example", "email_verified", "true"),
-			listed("bob", types.UserStatusTypeConfirmed, "sub", "s-bob", "email", "bob@acme.example", "email_verified", "1"),
+			listed("ana", UserStatusConfirmed, "sub", "s-ana", "email", "ana@acme.example", "email_verified", "true"),
+			listed("bob", UserStatusConfirmed, "sub", "s-bob", "email", "bob@acme.example", "email_verified", "1"),
 		},
 		{
-			listed("cid", types.UserStatusTypeUnconfirmed, "sub", "s-cid"),
-			listed("dee", types.UserStatusTypeExternalProvider, "sub", "s-dee", "email", "dee@acme.example", "email_verified", "true"),
+			listed("cid", UserStatusUnconfirmed, "sub", "s-cid"),
+			listed("dee", UserStatusExternalProvider, "sub", "s-dee", "email", "dee@acme.example", "email_verified", "true"),
 		},
-		{listed("eve", types.UserStatusTypeConfirmed, "sub", "s-eve")},
+		{listed("eve", UserStatusConfirmed, "sub", "s-eve")},
 	}}
 	policy := ProfilePolicy{TenantByDomain: map[string]string{"acme.example": "acme"}, DefaultTenant: "default"}
 	var outcomes []string
@@ -103,16 +99,16 @@ func TestBackfill(t *testing.T) {
 
 func TestBackfillSkip(t *testing.T) {
 	cases := map[string]struct {
-		u    types.UserType
+		u    CognitoUser
 		skip bool
 	}{
-		"confirmed":       {listed("a", types.UserStatusTypeConfirmed), false},
-		"federated":       {listed("a", types.UserStatusTypeExternalProvider), false},
-		"reset required":  {listed("a", types.UserStatusTypeResetRequired), false},
-		"unconfirmed":     {listed("a", types.UserStatusTypeUnconfirmed), true},
-		"never signed in": {listed("a", types.UserStatusTypeForceChangePassword), true},
-		"archived":        {listed("a", types.UserStatusTypeArchived), true},
-		"disabled":        {types.UserType{UserStatus: types.UserStatusTypeConfirmed}, true},
+		"confirmed":       {listed("a", UserStatusConfirmed), false},
+		"federated":       {listed("a", UserStatusExternalProvider), false},
+		"reset required":  {listed("a", UserStatusResetRequired), false},
+		"unconfirmed":     {listed("a", UserStatusUnconfirmed), true},
+		"never signed in": {listed("a", UserStatusForceChangePassword), true},
+		"archived":        {listed("a", UserStatus("ARCHIVED")), true},
+		"disabled":        {CognitoUser{Status: UserStatusConfirmed}, true},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 )
 
 // loginToucher records a sign-in.
@@ -44,8 +44,8 @@ func (h *PostAuthenticationHandler) Handle(ctx context.Context, ev *PostAuthenti
 	at := now(h.Now)
 	id := ProfileID(ev.Header, ev.Request.UserAttributes)
 	err := h.Store.TouchLogin(ctx, id, at)
-	if errors.Is(err, profilestore.ErrNotFound) {
-		var prof profilestore.Profile
+	if errors.Is(err, profile.ErrNotFound) {
+		var prof profile.Profile
 		p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
 		if prof, _, err = ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p); err == nil {
 			LogAttrs(ctx, slog.Bool("profileCreated", true))

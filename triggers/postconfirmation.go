@@ -7,24 +7,14 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
 	"github.com/poolside-io/poolside/messages"
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 )
 
 // passwordRecorder records a password reset.
 type passwordRecorder interface {
 	SetPasswordChanged(ctx context.Context, id string, at time.Time) error
 }
-
-// groupAdder is the Cognito call PostConfirmation makes, with the SDK's signature.
-type groupAdder interface {
-	AdminAddUserToGroup(ctx context.Context, in *cognitoidentityprovider.AdminAddUserToGroupInput,
-		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminAddUserToGroupOutput, error)
-}
-
-var _ groupAdder = (*cognitoidentityprovider.Client)(nil)
 
 // PostConfirmationHandler creates the user's profile when the sign-up is
 // confirmed and adds the user to the default group. Cognito retries a
@@ -76,9 +66,7 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 			return nil
 		}
 		// AdminAddUserToGroup is idempotent: a member stays a member.
-		_, err = h.Groups.AdminAddUserToGroup(ctx, &cognitoidentityprovider.AdminAddUserToGroupInput{
-			UserPoolId: &ev.UserPoolID, Username: &ev.UserName, GroupName: &h.DefaultGroup,
-		})
+		err = h.Groups.AddUserToGroup(ctx, ev.UserPoolID, ev.UserName, h.DefaultGroup)
 		if err != nil {
 			return fmt.Errorf("add %s to group %s: %w", ev.UserName, h.DefaultGroup, err)
 		}
@@ -89,7 +77,7 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 
 // profileError turns a store error into what the user may read.
 func profileError(err error) error {
-	if errors.Is(err, profilestore.ErrExists) {
+	if errors.Is(err, profile.ErrExists) {
 		return Refuse(messages.CodeEmailTaken,
 			"profile email or handle held by another user: "+err.Error())
 	}

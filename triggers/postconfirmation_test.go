@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,12 +19,11 @@ import (
 
 // fakeGroups is a hand-written groupAdder.
 type fakeGroups struct {
-	add func(*cognitoidentityprovider.AdminAddUserToGroupInput) error
+	add func(pool, username, group string) error
 }
 
-func (f *fakeGroups) AdminAddUserToGroup(_ context.Context, in *cognitoidentityprovider.AdminAddUserToGroupInput,
-	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminAddUserToGroupOutput, error) {
-	return &cognitoidentityprovider.AdminAddUserToGroupOutput{}, f.add(in)
+func (f *fakeGroups) AddUserToGroup(_ context.Context, pool, username, group string) error {
+	return f.add(pool, username, group)
 }
 
 var fixedNow = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
@@ -47,8 +44,8 @@ func TestPostConfirmation(t *testing.T) {
 	h := &PostConfirmationHandler{
 		Policy: ProfilePolicy{TenantByDomain: map[string]string{"example.com": "acme"}, DefaultTenant: "default", SourceByClient: map[string]string{"web-client": "web"}, DefaultCurrency: "BRL"},
 		Store:  store,
-		Groups: &fakeGroups{add: func(in *cognitoidentityprovider.AdminAddUserToGroupInput) error {
-			calls = append(calls, aws.ToString(in.GroupName)+"/"+aws.ToString(in.Username))
+		Groups: &fakeGroups{add: func(_, username, group string) error {
+			calls = append(calls, group+"/"+username)
 			return nil
 		}},
 		DefaultGroup: "USER",
@@ -98,7 +95,7 @@ func TestPostConfirmationErrors(t *testing.T) {
 				tc.prepare(store)
 			}
 			h := &PostConfirmationHandler{Store: store, DefaultGroup: "USER",
-				Groups: &fakeGroups{add: func(*cognitoidentityprovider.AdminAddUserToGroupInput) error { return tc.groupErr }}}
+				Groups: &fakeGroups{add: func(_, _, _ string) error { return tc.groupErr }}}
 			ev := tc.event
 			if ev == nil {
 				ev = confirmEvent(PostConfirmationConfirmSignUp)
@@ -163,32 +160,29 @@ func TestPostAuthentication(t *testing.T) {
 	})
 }
 
-// fakeUsers is the Cognito a profile-creating trigger talks to: AdminGetUser
-// answers from users (user name → sub; absent: UserNotFoundException), and
-// AdminAddUserToGroup records the groups.
+// fakeUsers is the Cognito a profile-creating trigger talks to: GetUser
+// answers from users (user name → sub; absent: ErrUserNotFound), and
+// AddUserToGroup records the groups.
 type fakeUsers struct {
 	users  map[string]string
 	added  []string
 	getErr error
 }
 
-func (f *fakeUsers) AdminGetUser(_ context.Context, in *cognitoidentityprovider.AdminGetUserInput,
-	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminGetUserOutput, error) {
+func (f *fakeUsers) GetUser(_ context.Context, _, username string) (CognitoUser, error) {
 	if f.getErr != nil {
-		return nil, f.getErr
+		return CognitoUser{}, f.getErr
 	}
-	sub, ok := f.users[aws.ToString(in.Username)]
+	sub, ok := f.users[username]
 	if !ok {
-		return nil, &types.UserNotFoundException{Message: aws.String("User does not exist.")}
+		return CognitoUser{}, fmt.Errorf("UserNotFoundException: User does not exist.: %w", ErrUserNotFound)
 	}
-	return &cognitoidentityprovider.AdminGetUserOutput{Username: in.Username,
-		UserAttributes: []types.AttributeType{{Name: aws.String("sub"), Value: aws.String(sub)}}}, nil
+	return CognitoUser{Username: username, Attributes: []UserAttribute{{Name: "sub", Value: sub}}}, nil
 }
 
-func (f *fakeUsers) AdminAddUserToGroup(_ context.Context, in *cognitoidentityprovider.AdminAddUserToGroupInput,
-	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminAddUserToGroupOutput, error) {
-	f.added = append(f.added, aws.ToString(in.GroupName)+"/"+aws.ToString(in.Username))
-	return &cognitoidentityprovider.AdminAddUserToGroupOutput{}, nil
+func (f *fakeUsers) AddUserToGroup(_ context.Context, _, username, group string) error {
+	f.added = append(f.added, group+"/"+username)
+	return nil
 }
 
 // The email guard never refuses a user Cognito allowed: a guard held by a

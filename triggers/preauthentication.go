@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/poolside-io/poolside/messages"
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 )
 
 // PreAuthentication is the gate before Cognito checks the password: the kill
@@ -18,8 +18,8 @@ import (
 
 // profileGetter reads one profile.
 type profileGetter interface {
-	// Get returns the profile with that id, or profilestore.ErrNotFound.
-	Get(ctx context.Context, id string) (profilestore.Profile, error)
+	// Get returns the profile with that id, or profile.ErrNotFound.
+	Get(ctx context.Context, id string) (profile.Profile, error)
 }
 
 // DefaultPreAuthBudget bounds PreAuthentication's one store read: it runs on
@@ -63,7 +63,7 @@ func (h *PreAuthenticationHandler) Handle(ctx context.Context, ev *PreAuthentica
 	defer cancel()
 	prof, err := h.Store.Get(readCtx, id)
 	switch {
-	case errors.Is(err, profilestore.ErrNotFound):
+	case errors.Is(err, profile.ErrNotFound):
 		LogAttrs(ctx, slog.String("profile", "none yet"))
 		return nil
 	case err != nil && h.FailClosed:

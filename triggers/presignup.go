@@ -9,38 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-
 	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers/signup"
 )
 
-// userLister finds users by attribute, with the SDK's signature.
-type userLister interface {
-	// ListUsers returns the users matching in.Filter; errors are SDK errors
-	// (types.ResourceNotFoundException for an unknown pool…).
-	ListUsers(ctx context.Context, in *cognitoidentityprovider.ListUsersInput,
-		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.ListUsersOutput, error)
-}
-
-// providerLinker links a federated identity to an existing user, with the SDK's signature.
-type providerLinker interface {
-	// AdminLinkProviderForUser links in.SourceUser to in.DestinationUser;
-	// errors are SDK errors (types.LimitExceededException past 5 links…).
-	AdminLinkProviderForUser(ctx context.Context, in *cognitoidentityprovider.AdminLinkProviderForUserInput,
-		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminLinkProviderForUserOutput, error)
-}
-
-var (
-	_ userLister                                 = (*cognitoidentityprovider.Client)(nil)
-	_ cognitoidentityprovider.ListUsersAPIClient = userLister(nil)
-	_ providerLinker                             = (*cognitoidentityprovider.Client)(nil)
-)
-
 // PreSignUpCognito is what PreSignUp calls on Cognito: ListUsers for the
-// duplicate-email check and for linking, AdminLinkProviderForUser to link.
+// duplicate-email check and for linking, AdminLinkProviderForUser to link
+// (cognitoadmin.Client).
 type PreSignUpCognito interface {
 	userLister
 	providerLinker
@@ -157,7 +132,7 @@ func (h *PreSignUpHandler) Handle(ctx context.Context, ev *PreSignUpEvent) error
 		}
 		if holder != nil {
 			return refuseSignUp(&signup.Violation{Code: messages.CodeEmailTaken, Field: "email",
-				Reason: "email held by user " + aws.ToString(holder.Username)})
+				Reason: "email held by user " + holder.Username})
 		}
 	}
 	if e, err := signup.ParseEmail(attrs.Get("email")); err == nil {
@@ -201,24 +176,15 @@ func (h *PreSignUpHandler) external(ctx context.Context, ev *PreSignUpEvent) err
 			slog.Int("identities", n))
 		return nil
 	}
-	_, err = h.Cognito.AdminLinkProviderForUser(ctx, &cognitoidentityprovider.AdminLinkProviderForUserInput{
-		UserPoolId: aws.String(ev.UserPoolID),
-		DestinationUser: &types.ProviderUserIdentifierType{
-			ProviderName:           aws.String("Cognito"),
-			ProviderAttributeValue: native.Username,
-		},
-		SourceUser: &types.ProviderUserIdentifierType{
-			ProviderName:           aws.String(name),
-			ProviderAttributeName:  aws.String("Cognito_Subject"),
-			ProviderAttributeValue: aws.String(subject),
-		},
-	})
+	err = h.Cognito.LinkProvider(ctx, ev.UserPoolID,
+		ProviderIdentity{Provider: "Cognito", Value: native.Username},
+		ProviderIdentity{Provider: name, Attribute: "Cognito_Subject", Value: subject})
 	if err != nil {
-		return fmt.Errorf("link %s identity to %s: %w", name, aws.ToString(native.Username), err)
+		return fmt.Errorf("link %s identity to %s: %w", name, native.Username, err)
 	}
 	count(ctx, MetricLinks, 1)
 	LogAttrs(ctx, slog.String("decision", "allow"), slog.String("link", "linked"),
-		slog.String("provider", name), slog.String("linkedTo", aws.ToString(native.Username)))
+		slog.String("provider", name), slog.String("linkedTo", native.Username))
 	return nil
 }
 
@@ -238,7 +204,7 @@ func (h *PreSignUpHandler) linkProvider(provider string) string {
 // searched as written and, if different, in lower case; for the duplicate
 // check (not native) also in its canonical form (Canonical): a user who holds
 // ana@gmail.com holds a.na+1@gmail.com too.
-func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, native bool) (*types.UserType, error) {
+func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, native bool) (*CognitoUser, error) {
 	candidates := []string{email}
 	if lower := strings.ToLower(email); lower != email {
 		candidates = append(candidates, lower)
@@ -247,28 +213,28 @@ func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, 
 		candidates = append(candidates, c)
 	}
 	for _, addr := range candidates {
-		pages := cognitoidentityprovider.NewListUsersPaginator(h.Cognito, &cognitoidentityprovider.ListUsersInput{
-			UserPoolId: aws.String(pool),
-			Filter:     aws.String(EmailFilter(addr)),
-			Limit:      aws.Int32(20),
-		})
+		var holder *CognitoUser
 		// at most 3 pages: an exact email filter matches a handful of users
-		for page := 0; page < 3 && pages.HasMorePages(); page++ {
-			out, err := pages.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
+		err := eachUser(ctx, h.Cognito, UserQuery{Pool: pool, Filter: EmailFilter(addr), Limit: 20}, 3, func(out UserPage) bool {
 			for i := range out.Users {
 				u := &out.Users[i]
-				if u.UserStatus == types.UserStatusTypeUnconfirmed {
+				if u.Status == UserStatusUnconfirmed {
 					continue
 				}
-				if native && (u.UserStatus == types.UserStatusTypeExternalProvider || !u.Enabled ||
+				if native && (u.Status == UserStatusExternalProvider || !u.Enabled ||
 					userAttr(u.Attributes, "email_verified") != VerifiedTrue) {
 					continue
 				}
-				return u, nil
+				holder = u
+				return false
 			}
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		if holder != nil {
+			return holder, nil
 		}
 	}
 	return nil, nil
@@ -281,10 +247,10 @@ func EmailFilter(email string) string {
 	return `email = "` + r.Replace(email) + `"`
 }
 
-func userAttr(as []types.AttributeType, name string) string {
+func userAttr(as []UserAttribute, name string) string {
 	for _, a := range as {
-		if aws.ToString(a.Name) == name {
-			return aws.ToString(a.Value)
+		if a.Name == name {
+			return a.Value
 		}
 	}
 	return ""
@@ -292,7 +258,7 @@ func userAttr(as []types.AttributeType, name string) string {
 
 // countIdentities counts the linked identities in the "identities" attribute
 // (a JSON array); an unreadable one counts as full, so linking is skipped.
-func countIdentities(as []types.AttributeType) int {
+func countIdentities(as []UserAttribute) int {
 	v := userAttr(as, "identities")
 	if v == "" {
 		return 0

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,11 +89,11 @@ func TestPreSignUpDuplicateEmailCanonical(t *testing.T) {
 	assert.Equal(t, "A.Na+promo@gmail.com", ev.Request.UserAttributes.Get("email"), "the address itself is never changed")
 
 	f.filters = nil
-	f.list = func(in *cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
-		if strings.Contains(*in.Filter, `"ana@gmail.com"`) {
-			return users(user("ana", types.UserStatusTypeConfirmed))(in)
+	f.list = func(q UserQuery) (UserPage, error) {
+		if strings.Contains(q.Filter, `"ana@gmail.com"`) {
+			return users(user("ana", UserStatusConfirmed))(q)
 		}
-		return &cognitoidentityprovider.ListUsersOutput{}, nil
+		return UserPage{}, nil
 	}
 	err := h.Handle(context.Background(), signUpEvent(PreSignUpSignUp, "u2", Attributes{"email": "a.na+2@gmail.com"}, nil))
 	var refusal *Refusal

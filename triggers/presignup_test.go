@@ -7,9 +7,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/messages"
@@ -18,42 +15,39 @@ import (
 
 // fakeCognito is a hand-written PreSignUpCognito.
 type fakeCognito struct {
-	list    func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
-	link    func(*cognitoidentityprovider.AdminLinkProviderForUserInput) error
+	list    func(UserQuery) (UserPage, error)
+	link    func(destination, source ProviderIdentity) error
 	filters []string
 	links   []string
 }
 
-func (f *fakeCognito) ListUsers(_ context.Context, in *cognitoidentityprovider.ListUsersInput,
-	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.ListUsersOutput, error) {
-	f.filters = append(f.filters, aws.ToString(in.Filter))
+func (f *fakeCognito) ListUsers(_ context.Context, q UserQuery) (UserPage, error) {
+	f.filters = append(f.filters, q.Filter)
 	if f.list == nil {
-		return &cognitoidentityprovider.ListUsersOutput{}, nil
+		return UserPage{}, nil
 	}
-	return f.list(in)
+	return f.list(q)
 }
 
-func (f *fakeCognito) AdminLinkProviderForUser(_ context.Context, in *cognitoidentityprovider.AdminLinkProviderForUserInput,
-	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminLinkProviderForUserOutput, error) {
-	f.links = append(f.links, aws.ToString(in.SourceUser.ProviderName)+":"+aws.ToString(in.SourceUser.ProviderAttributeValue)+
-		"->"+aws.ToString(in.DestinationUser.ProviderName)+":"+aws.ToString(in.DestinationUser.ProviderAttributeValue))
+func (f *fakeCognito) LinkProvider(_ context.Context, _ string, destination, source ProviderIdentity) error {
+	f.links = append(f.links, source.Provider+":"+source.Value+"->"+destination.Provider+":"+destination.Value)
 	if f.link == nil {
-		return &cognitoidentityprovider.AdminLinkProviderForUserOutput{}, nil
+		return nil
 	}
-	return &cognitoidentityprovider.AdminLinkProviderForUserOutput{}, f.link(in)
+	return f.link(destination, source)
 }
 
 // users answers ListUsers with the given users.
-func users(us ...types.UserType) func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
-	return func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
-		return &cognitoidentityprovider.ListUsersOutput{Users: us}, nil
+func users(us ...CognitoUser) func(UserQuery) (UserPage, error) {
+	return func(UserQuery) (UserPage, error) {
+		return UserPage{Users: us}, nil
 	}
 }
 
-func user(name string, status types.UserStatusType, attrs ...string) types.UserType {
-	u := types.UserType{Username: aws.String(name), UserStatus: status, Enabled: true}
+func user(name string, status UserStatus, attrs ...string) CognitoUser {
+	u := CognitoUser{Username: name, Status: status, Enabled: true}
 	for i := 0; i+1 < len(attrs); i += 2 {
-		u.Attributes = append(u.Attributes, types.AttributeType{Name: aws.String(attrs[i]), Value: aws.String(attrs[i+1])})
+		u.Attributes = append(u.Attributes, UserAttribute{Name: attrs[i], Value: attrs[i+1]})
 	}
 	return u
 }
@@ -88,7 +82,7 @@ func TestPreSignUpSignUp(t *testing.T) {
 		attrs   Attributes
 		meta    Attributes
 		unique  bool
-		list    func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
+		list    func(UserQuery) (UserPage, error)
 		want    PreSignUpResponse
 		refusal messages.Code // "" = allowed
 		err     bool          // a non-refusal error
@@ -103,13 +97,13 @@ func TestPreSignUpSignUp(t *testing.T) {
 		"metadata locale es":                   {attrs: with("given_name", "<b>"), meta: Attributes{"locale": "es"}, refusal: messages.CodeInvalidName},
 		"attribute beats metadata":             {attrs: with("given_name", "", "locale", "de"), meta: Attributes{"locale": "es"}, refusal: messages.CodeMissingAttribute},
 		"unique: free":                         {attrs: ana, unique: true, filters: []string{`email = "Ana@Example.com"`, `email = "ana@example.com"`}},
-		"unique: taken":                        {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeConfirmed, "email", "Ana@Example.com")), refusal: messages.CodeEmailTaken, filters: []string{`email = "Ana@Example.com"`}},
-		"unique: admin-created holds it":       {attrs: ana, unique: true, list: users(user("ana1", types.UserStatusTypeForceChangePassword)), refusal: messages.CodeEmailTaken},
-		"unique: unconfirmed squatter ignored": {attrs: ana, unique: true, list: users(user("squat", types.UserStatusTypeUnconfirmed))},
-		"unique: Cognito down": {attrs: ana, unique: true, list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
-			return nil, errors.New("throttled")
+		"unique: taken":                        {attrs: ana, unique: true, list: users(user("ana1", UserStatusConfirmed, "email", "Ana@Example.com")), refusal: messages.CodeEmailTaken, filters: []string{`email = "Ana@Example.com"`}},
+		"unique: admin-created holds it":       {attrs: ana, unique: true, list: users(user("ana1", UserStatusForceChangePassword)), refusal: messages.CodeEmailTaken},
+		"unique: unconfirmed squatter ignored": {attrs: ana, unique: true, list: users(user("squat", UserStatusUnconfirmed))},
+		"unique: Cognito down": {attrs: ana, unique: true, list: func(UserQuery) (UserPage, error) {
+			return UserPage{}, errors.New("throttled")
 		}, err: true},
-		"unique: no trusted bypass": {attrs: with("email", "ana@trusted.example"), unique: true, list: users(user("x", types.UserStatusTypeConfirmed)), refusal: messages.CodeEmailTaken},
+		"unique: no trusted bypass": {attrs: with("email", "ana@trusted.example"), unique: true, list: users(user("x", UserStatusConfirmed)), refusal: messages.CodeEmailTaken},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -177,7 +171,7 @@ func TestPreSignUpAdminCreateUser(t *testing.T) {
 		Policy:      signup.Policy{Required: signup.DefaultRequired, Disposable: signup.Disposable(), Allowed: mustDomains(t, "example.com")},
 		Trusted:     mustDomains(t, "mailinator.com"),
 		UniqueEmail: true,
-		Cognito: &fakeCognito{list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+		Cognito: &fakeCognito{list: func(UserQuery) (UserPage, error) {
 			panic("AdminCreateUser must not call Cognito")
 		}},
 	}
@@ -206,10 +200,10 @@ func TestPreSignUpAdminCreateUser(t *testing.T) {
 }
 
 func TestPreSignUpExternalProvider(t *testing.T) {
-	native := func(status types.UserStatusType, verified string, identities string) types.UserType {
+	native := func(status UserStatus, verified string, identities string) CognitoUser {
 		u := user("ana-native", status, "email", "ana@example.com", "email_verified", verified)
 		if identities != "" {
-			u.Attributes = append(u.Attributes, types.AttributeType{Name: aws.String("identities"), Value: aws.String(identities)})
+			u.Attributes = append(u.Attributes, UserAttribute{Name: "identities", Value: identities})
 		}
 		return u
 	}
@@ -218,82 +212,82 @@ func TestPreSignUpExternalProvider(t *testing.T) {
 	cases := map[string]struct {
 		userName string
 		attrs    Attributes
-		list     func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error)
-		link     func(*cognitoidentityprovider.AdminLinkProviderForUserInput) error
+		list     func(UserQuery) (UserPage, error)
+		link     func(_, _ ProviderIdentity) error
 		links    []string
 		lists    int
 		err      bool
 	}{
 		"linked": {
-			userName: "Google_1048573", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			userName: "Google_1048573", list: users(native(UserStatusConfirmed, "true", "")),
 			links: []string{"Google:1048573->Cognito:ana-native"}, lists: 1,
 		},
 		"lower-case prefix uses the allow-listed spelling": {
-			userName: "google_1048573", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			userName: "google_1048573", list: users(native(UserStatusConfirmed, "true", "")),
 			links: []string{"Google:1048573->Cognito:ana-native"}, lists: 1,
 		},
 		"subject with underscores kept whole": {
-			userName: "Google_a_b_c", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			userName: "Google_a_b_c", list: users(native(UserStatusConfirmed, "true", "")),
 			links: []string{"Google:a_b_c->Cognito:ana-native"}, lists: 1,
 		},
 		"four links: one more allowed": {
-			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", fourLinks)),
+			userName: "Google_1", list: users(native(UserStatusConfirmed, "true", fourLinks)),
 			links: []string{"Google:1->Cognito:ana-native"}, lists: 1,
 		},
 		"five links: limit reached, allowed unlinked": {
-			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", fiveLinks)), lists: 1,
+			userName: "Google_1", list: users(native(UserStatusConfirmed, "true", fiveLinks)), lists: 1,
 		},
 		"unreadable identities: not linked": {
-			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", "{oops")), lists: 1,
+			userName: "Google_1", list: users(native(UserStatusConfirmed, "true", "{oops")), lists: 1,
 		},
 		"native email unverified: not linked": {
-			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "false", "")), lists: 1,
+			userName: "Google_1", list: users(native(UserStatusConfirmed, "false", "")), lists: 1,
 		},
 		"only a federated user holds the email": {
-			userName: "Google_1", list: users(native(types.UserStatusTypeExternalProvider, "true", "")), lists: 1,
+			userName: "Google_1", list: users(native(UserStatusExternalProvider, "true", "")), lists: 1,
 		},
 		"native user disabled": {
-			userName: "Google_1", list: users(func() types.UserType {
-				u := native(types.UserStatusTypeConfirmed, "true", "")
+			userName: "Google_1", list: users(func() CognitoUser {
+				u := native(UserStatusConfirmed, "true", "")
 				u.Enabled = false
 				return u
 			}()), lists: 1,
 		},
 		"no native user": {userName: "Google_1", lists: 1},
 		"provider not allow-listed": {
-			userName: "Facebook_1", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			userName: "Facebook_1", list: users(native(UserStatusConfirmed, "true", "")),
 		},
 		"provider says email unverified": {
 			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "false"},
-			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			list: users(native(UserStatusConfirmed, "true", "")),
 		},
 		"provider omits email_verified": {
 			userName: "Google_1", attrs: Attributes{"email": "ana@example.com"},
-			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			list: users(native(UserStatusConfirmed, "true", "")),
 		},
 		"provider says False": {
 			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "False"},
-			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			list: users(native(UserStatusConfirmed, "true", "")),
 		},
 		"provider says 0": {
 			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "0"},
-			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			list: users(native(UserStatusConfirmed, "true", "")),
 		},
 		"provider says 1": {
 			userName: "Google_1", attrs: Attributes{"email": "ana@example.com", "email_verified": "1"},
-			list: users(native(types.UserStatusTypeConfirmed, "true", "")),
+			list: users(native(UserStatusConfirmed, "true", "")),
 		},
 		"no email from provider":            {userName: "Google_1", attrs: Attributes{"given_name": "Ana"}},
 		"user name without provider prefix": {userName: "1048573"},
 		"ListUsers fails": {
-			userName: "Google_1", list: func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
-				return nil, errors.New("throttled")
+			userName: "Google_1", list: func(UserQuery) (UserPage, error) {
+				return UserPage{}, errors.New("throttled")
 			}, lists: 1, err: true,
 		},
 		"link fails": {
-			userName: "Google_1", list: users(native(types.UserStatusTypeConfirmed, "true", "")),
-			link: func(*cognitoidentityprovider.AdminLinkProviderForUserInput) error {
-				return &types.LimitExceededException{}
+			userName: "Google_1", list: users(native(UserStatusConfirmed, "true", "")),
+			link: func(_, _ ProviderIdentity) error {
+				return errors.New("LimitExceededException: 5 links")
 			},
 			links: []string{"Google:1->Cognito:ana-native"}, lists: 1, err: true,
 		},
@@ -343,21 +337,21 @@ func TestEmailFilter(t *testing.T) {
 	}
 }
 
-// The duplicate-email check reads further pages (the SDK's paginator) and
+// The duplicate-email check reads further pages (as the SDK's paginator) and
 // stops after three: an exact email filter matches a handful of users.
 func TestPreSignUpEmailHolderPages(t *testing.T) {
 	ana := Attributes{"email": "ana@example.com", "given_name": "Ana", "family_name": "Lima"}
-	paged := func(holderOnPage int) func(*cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
-		return func(in *cognitoidentityprovider.ListUsersInput) (*cognitoidentityprovider.ListUsersOutput, error) {
+	paged := func(holderOnPage int) func(UserQuery) (UserPage, error) {
+		return func(q UserQuery) (UserPage, error) {
 			page := 1
-			if in.PaginationToken != nil {
-				page, _ = strconv.Atoi(*in.PaginationToken)
+			if q.Token != "" {
+				page, _ = strconv.Atoi(q.Token)
 			}
-			out := &cognitoidentityprovider.ListUsersOutput{PaginationToken: aws.String(strconv.Itoa(page + 1))}
+			out := UserPage{Next: strconv.Itoa(page + 1)}
 			if page == holderOnPage {
-				out.Users = []types.UserType{user("holder", types.UserStatusTypeConfirmed)}
+				out.Users = []CognitoUser{user("holder", UserStatusConfirmed)}
 			} else {
-				out.Users = []types.UserType{user(fmt.Sprint("squat", page), types.UserStatusTypeUnconfirmed)}
+				out.Users = []CognitoUser{user(fmt.Sprint("squat", page), UserStatusUnconfirmed)}
 			}
 			return out, nil
 		}

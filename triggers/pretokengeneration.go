@@ -10,7 +10,7 @@ import (
 	"unicode"
 
 	"github.com/poolside-io/poolside/messages"
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 )
 
 // PreTokenGeneration puts the profile's tenant and role into the user's
@@ -176,13 +176,13 @@ func (h *PreTokenGenerationHandler) Handle(ctx context.Context, ev *PreTokenGene
 // profile reads the user's profile, creating it when the user has none yet
 // (admin-created, federated, a PostConfirmation that failed, a migrated user
 // whose pending profile waits for adoption).
-func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGenerationEvent) (profilestore.Profile, error) {
+func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGenerationEvent) (profile.Profile, error) {
 	id := ProfileID(ev.Header, ev.Request.UserAttributes)
 	if id == "" {
-		return profilestore.Profile{}, Refuse(messages.CodeSignInFailed, "event has no sub and no userName")
+		return profile.Profile{}, Refuse(messages.CodeSignInFailed, "event has no sub and no userName")
 	}
 	prof, err := h.Store.Get(ctx, id)
-	if errors.Is(err, profilestore.ErrNotFound) {
+	if errors.Is(err, profile.ErrNotFound) {
 		var created bool
 		p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
 		prof, created, err = ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
@@ -200,13 +200,13 @@ func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGen
 // is logged; the token still says what is true now): the tenant of a
 // now-verified email replaces the default tenant, and NewGroups, about to
 // reach the token, are cleared.
-func (h *PreTokenGenerationHandler) settle(ctx context.Context, prof profilestore.Profile, attrs Attributes) profilestore.Profile {
+func (h *PreTokenGenerationHandler) settle(ctx context.Context, prof profile.Profile, attrs Attributes) profile.Profile {
 	tenant := h.Policy.TenantUpgrade(prof, attrs)
 	if tenant == "" && len(prof.NewGroups) == 0 {
 		return prof
 	}
 	newGroups := prof.NewGroups
-	updated, err := h.Store.Update(ctx, prof.ID, func(p *profilestore.Profile) error {
+	updated, err := h.Store.Update(ctx, prof.ID, func(p *profile.Profile) error {
 		if tenant != "" {
 			p.TenantID = tenant
 		}

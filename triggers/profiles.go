@@ -8,12 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-
 	"github.com/poolside-io/poolside/messages"
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 )
 
 // ProfilePolicy decides, server-side, what a new profile holds: its tenant
@@ -51,7 +47,7 @@ func (p ProfilePolicy) Tenant(email string, verified bool) string {
 
 // domainTenant is the tenant mapped to the email's domain (or a parent), or "".
 func (p ProfilePolicy) domainTenant(email string) string {
-	_, domain, ok := strings.Cut(profilestore.NormalizeEmail(email), "@")
+	_, domain, ok := strings.Cut(profile.NormalizeEmail(email), "@")
 	for ok && domain != "" {
 		if t, hit := p.TenantByDomain[domain]; hit {
 			return t
@@ -64,7 +60,7 @@ func (p ProfilePolicy) domainTenant(email string) string {
 // TenantUpgrade returns the tenant a profile moves to now that Cognito says
 // its email is verified, or "" when it stays: only a profile in the default
 // tenant (or none) moves; any other tenant changes only by an administrator.
-func (p ProfilePolicy) TenantUpgrade(prof profilestore.Profile, attrs Attributes) string {
+func (p ProfilePolicy) TenantUpgrade(prof profile.Profile, attrs Attributes) string {
 	if !attrs.Verified("email_verified") || (prof.TenantID != "" && prof.TenantID != p.DefaultTenant) {
 		return ""
 	}
@@ -95,12 +91,12 @@ func ProfileID(h Header, attrs Attributes) string {
 // NewProfile builds the profile of the event's user from Cognito's
 // attributes. Only standard attributes are read; custom ones (which a user
 // may be able to write) never set tenant or role.
-func (p ProfilePolicy) NewProfile(h Header, attrs, clientMetadata Attributes) profilestore.Profile {
+func (p ProfilePolicy) NewProfile(h Header, attrs, clientMetadata Attributes) profile.Profile {
 	name := attrs.Get("name")
 	if name == "" {
 		name = strings.TrimSpace(attrs.Get("given_name") + " " + attrs.Get("family_name"))
 	}
-	return profilestore.Profile{
+	return profile.Profile{
 		ID:           ProfileID(h, attrs),
 		Username:     h.UserName,
 		Email:        attrs.Get("email"),
@@ -109,37 +105,33 @@ func (p ProfilePolicy) NewProfile(h Header, attrs, clientMetadata Attributes) pr
 		Name:         name,
 		TenantID:     p.Tenant(attrs.Get("email"), attrs.Verified("email_verified")),
 		SourceSystem: p.SourceSystem(h.CallerContext.ClientID, clientMetadata),
-		Preferences: profilestore.Preferences{
+		Preferences: profile.Preferences{
 			Lang:     attrs.Get("locale"),
 			Currency: p.DefaultCurrency,
 		},
 	}
 }
 
-// profileCognito is what creating a profile may ask of Cognito, with the
-// SDK's signatures: whether the holder of an email guard still exists, and
-// adding a migrated user to its groups.
+// profileCognito is what creating a profile may ask of Cognito: whether the
+// holder of an email guard still exists (AdminGetUser), and adding a
+// migrated user to its groups (AdminAddUserToGroup).
 type profileCognito interface {
-	// AdminGetUser returns the user; types.UserNotFoundException when none.
-	AdminGetUser(ctx context.Context, in *cognitoidentityprovider.AdminGetUserInput,
-		opts ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminGetUserOutput, error)
+	userGetter
 	groupAdder
 }
 
-var _ profileCognito = (*cognitoidentityprovider.Client)(nil)
-
 // profileMaker is what the profile-creating triggers need of the store.
 type profileMaker interface {
-	// Get returns the profile with that id, or profilestore.ErrNotFound.
-	Get(ctx context.Context, id string) (profilestore.Profile, error)
-	// GetByEmail returns the holder of the email guard, or profilestore.ErrNotFound.
-	GetByEmail(ctx context.Context, email string) (profilestore.Profile, error)
-	// CreateGuarded creates p; profilestore.ErrExists when the guard is held.
-	CreateGuarded(ctx context.Context, p profilestore.Profile, g profilestore.EmailGuard) (profilestore.Profile, bool, error)
+	// Get returns the profile with that id, or profile.ErrNotFound.
+	Get(ctx context.Context, id string) (profile.Profile, error)
+	// GetByEmail returns the holder of the email guard, or profile.ErrNotFound.
+	GetByEmail(ctx context.Context, email string) (profile.Profile, error)
+	// CreateGuarded creates p; profile.ErrExists when the guard is held.
+	CreateGuarded(ctx context.Context, p profile.Profile, g profile.EmailGuard) (profile.Profile, bool, error)
 	// Adopt re-keys a pending profile to p.ID.
-	Adopt(ctx context.Context, pendingID string, p profilestore.Profile) (profilestore.Profile, error)
+	Adopt(ctx context.Context, pendingID string, p profile.Profile) (profile.Profile, error)
 	// Update changes a stored profile.
-	Update(ctx context.Context, id string, change func(*profilestore.Profile) error) (profilestore.Profile, error)
+	Update(ctx context.Context, id string, change func(*profile.Profile) error) (profile.Profile, error)
 }
 
 // ensureProfile returns the profile of the event's user, creating it by the
@@ -156,16 +148,16 @@ type profileMaker interface {
 //
 // cognito may be nil (the embedded default): nothing is reclaimed, no group added.
 func ensureProfile(ctx context.Context, store profileMaker, cognito profileCognito, policy ProfilePolicy,
-	h Header, attrs Attributes, p profilestore.Profile) (profilestore.Profile, bool, error) {
+	h Header, attrs Attributes, p profile.Profile) (profile.Profile, bool, error) {
 	if p.ID == "" {
 		return p, false, Refuse(messages.CodeSignInFailed, "event has no sub and no userName")
 	}
-	if prof, err := store.Get(ctx, p.ID); err == nil || !errors.Is(err, profilestore.ErrNotFound) {
+	if prof, err := store.Get(ctx, p.ID); err == nil || !errors.Is(err, profile.ErrNotFound) {
 		return prof, false, err
 	}
 	verified := attrs.Verified("email_verified")
 	if p.Email == "" || !verified {
-		prof, created, err := store.CreateGuarded(ctx, p, profilestore.EmailGuard{Skip: true})
+		prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{Skip: true})
 		if p.Email != "" {
 			LogAttrs(ctx, slog.String("emailGuard", "not taken: email unverified"))
 		}
@@ -173,17 +165,17 @@ func ensureProfile(ctx context.Context, store profileMaker, cognito profileCogni
 	}
 	holder, err := store.GetByEmail(ctx, p.Email)
 	switch {
-	case errors.Is(err, profilestore.ErrNotFound):
-		prof, created, err := store.CreateGuarded(ctx, p, profilestore.EmailGuard{})
-		if !errors.Is(err, profilestore.ErrExists) {
+	case errors.Is(err, profile.ErrNotFound):
+		prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{})
+		if !errors.Is(err, profile.ErrExists) {
 			return prof, created, err
 		}
 		// taken in between (or the handle): read the holder and decide below
 		if holder, err = store.GetByEmail(ctx, p.Email); err != nil {
-			return profilestore.Profile{}, false, fmt.Errorf("profile email holder: %w", err)
+			return profile.Profile{}, false, fmt.Errorf("profile email holder: %w", err)
 		}
 	case err != nil:
-		return profilestore.Profile{}, false, fmt.Errorf("profile email holder: %w", err)
+		return profile.Profile{}, false, fmt.Errorf("profile email holder: %w", err)
 	}
 	if holder.ID == p.ID {
 		return holder, false, nil
@@ -200,8 +192,8 @@ func ensureProfile(ctx context.Context, store profileMaker, cognito profileCogni
 	if !gone {
 		return createUnguarded(ctx, store, p, "held by "+holder.ID+" ("+why+")")
 	}
-	prof, created, err := store.CreateGuarded(ctx, p, profilestore.EmailGuard{From: holder.ID})
-	if errors.Is(err, profilestore.ErrConflict) {
+	prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{From: holder.ID})
+	if errors.Is(err, profile.ErrConflict) {
 		return createUnguarded(ctx, store, p, "held by "+holder.ID+" (it moved while being reclaimed)")
 	}
 	if err == nil {
@@ -211,8 +203,8 @@ func ensureProfile(ctx context.Context, store profileMaker, cognito profileCogni
 }
 
 // createUnguarded stores p without the email guard and logs why.
-func createUnguarded(ctx context.Context, store profileMaker, p profilestore.Profile, why string) (profilestore.Profile, bool, error) {
-	prof, created, err := store.CreateGuarded(ctx, p, profilestore.EmailGuard{Skip: true})
+func createUnguarded(ctx context.Context, store profileMaker, p profile.Profile, why string) (profile.Profile, bool, error) {
+	prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{Skip: true})
 	if err == nil {
 		LogAttrs(ctx, slog.String("emailGuard", "not taken: "+why))
 	}
@@ -222,21 +214,18 @@ func createUnguarded(ctx context.Context, store profileMaker, p profilestore.Pro
 // holderGone asks Cognito whether the user of an email guard's profile
 // still exists: no user by that name, or one with another sub (deleted and
 // re-created). why is for the log.
-func holderGone(ctx context.Context, cognito profileCognito, pool string, holder profilestore.Profile) (bool, string) {
+func holderGone(ctx context.Context, cognito profileCognito, pool string, holder profile.Profile) (bool, string) {
 	if cognito == nil || holder.Username == "" {
 		return false, "its user cannot be checked"
 	}
-	out, err := cognito.AdminGetUser(ctx, &cognitoidentityprovider.AdminGetUserInput{
-		UserPoolId: aws.String(pool), Username: aws.String(holder.Username),
-	})
-	var nf *types.UserNotFoundException
+	out, err := cognito.GetUser(ctx, pool, holder.Username)
 	switch {
-	case errors.As(err, &nf):
+	case errors.Is(err, ErrUserNotFound):
 		return true, "its Cognito user no longer exists"
 	case err != nil:
 		return false, "its user could not be checked: " + err.Error()
 	}
-	if sub := userAttr(out.UserAttributes, "sub"); sub != "" && sub != holder.ID {
+	if sub := userAttr(out.Attributes, "sub"); sub != "" && sub != holder.ID {
 		return true, "its user name now belongs to another sub"
 	}
 	return false, "its Cognito user exists"
@@ -247,7 +236,7 @@ func holderGone(ctx context.Context, cognito profileCognito, pool string, holder
 // is the truth for groups, so they are added there first, and the first
 // token carries them (NewGroups).
 func adoptProfile(ctx context.Context, store profileMaker, cognito profileCognito, policy ProfilePolicy, h Header,
-	pending, p profilestore.Profile) (profilestore.Profile, bool, error) {
+	pending, p profile.Profile) (profile.Profile, bool, error) {
 	prof, err := store.Adopt(ctx, pending.ID, p)
 	if err != nil {
 		return prof, false, fmt.Errorf("adopt %s: %w", pending.ID, err)
@@ -261,9 +250,7 @@ func adoptProfile(ctx context.Context, store profileMaker, cognito profileCognit
 		if g == "" || slices.Contains(added, g) {
 			continue
 		}
-		_, err := cognito.AdminAddUserToGroup(ctx, &cognitoidentityprovider.AdminAddUserToGroupInput{
-			UserPoolId: aws.String(h.UserPoolID), Username: aws.String(h.UserName), GroupName: aws.String(g),
-		})
+		err := cognito.AddUserToGroup(ctx, h.UserPoolID, h.UserName, g)
 		if err != nil {
 			// the sign-in goes on: a missing group is an administrator's fix,
 			// not a reason to refuse a user Cognito allowed
@@ -276,7 +263,7 @@ func adoptProfile(ctx context.Context, store profileMaker, cognito profileCognit
 		return prof, true, nil
 	}
 	LogAttrs(ctx, slog.Any("groupsAdded", added))
-	withGroups := func(q *profilestore.Profile) error {
+	withGroups := func(q *profile.Profile) error {
 		for _, g := range added {
 			if !slices.Contains(q.Groups, g) {
 				q.Groups = append(q.Groups, g)

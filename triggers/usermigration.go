@@ -9,7 +9,7 @@ import (
 
 	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/migration"
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 )
 
 // legacyUsers is what the migration trigger needs of the legacy store.
@@ -25,7 +25,7 @@ type legacyUsers interface {
 type profileCreator interface {
 	// Create is idempotent on the profile id; ErrExists when another profile
 	// holds the email.
-	Create(ctx context.Context, p profilestore.Profile) (profilestore.Profile, error)
+	Create(ctx context.Context, p profile.Profile) (profile.Profile, error)
 }
 
 // UserMigrationHandler moves a legacy user to Cognito on first sign-in
@@ -159,18 +159,18 @@ func (h *UserMigrationHandler) importProfile(ctx context.Context, ev *UserMigrat
 		return nil
 	}
 	p := h.Policy.NewProfile(ev.Header, ev.Response.UserAttributes, ev.Request.ClientMetadata)
-	p.ID = profilestore.PendingID(u.LegacyID())
+	p.ID = profile.PendingID(u.LegacyID())
 	p.Username = cognitoName // adoption checks it against the signing-in user
 	p.LegacyID = u.LegacyID()
 	p.CreatedAt = u.CreatedAt
-	p.SourceSystem = profilestore.SourceLegacy
+	p.SourceSystem = profile.SourceLegacy
 	if u.TenantID != "" {
 		p.TenantID = u.TenantID
 	}
 	p.Role = strings.TrimSpace(u.Role)
 	prof, err := h.Profiles.Create(ctx, p)
 	switch {
-	case errors.Is(err, profilestore.ErrExists):
+	case errors.Is(err, profile.ErrExists):
 		// a native profile already owns the email: the user must still be
 		// able to sign in; the profiles are reconciled by hand
 		LogAttrs(ctx, slog.String("profileImport", "skipped: email held by another profile"))

@@ -108,6 +108,9 @@ var heavyPackages = []struct {
 	{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", []string{"api"}},
 	{"github.com/lestrrat-go/jwx", []string{"api"}},
 	{"github.com/poolside-io/poolside/userapi", []string{"api"}},
+	// The triggers' Cognito adapter: only the triggers that may call Cognito
+	// (package triggers itself imports no SDK service, #17).
+	{"github.com/poolside-io/poolside/cognitoadmin", []string{"postauthentication", "postconfirmation", "presignup", "pretokengeneration"}},
 	// Phone numbers of migrated users (migration/phone.go): ~2.5 MB allocated at init.
 	{"github.com/nyaruka/phonenumbers", []string{"usermigration"}},
 	{"golang.org/x/text/language/display", []string{"usermigration"}},

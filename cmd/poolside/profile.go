@@ -124,7 +124,7 @@ func cmdBackfill(ctx context.Context, a *app, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	idp, err := a.cognitoClient()
+	idp, err := a.cognitoAdmin()
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,9 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/poolside-io/poolside/config"
-	"github.com/poolside-io/poolside/profilestore"
+	"github.com/poolside-io/poolside/profilestore/profile"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -27,7 +25,7 @@ type app struct {
 	router *triggers.Router
 
 	awsOnce func() (aws.Config, error)
-	store   profilestore.Store
+	store   profile.Store
 	sender  *triggers.CustomSenderHandler // both custom senders share it
 	apiState
 }
@@ -100,51 +98,4 @@ func awsRegion() string {
 		}
 	}
 	return "us-east-1"
-}
-
-// dynamoClient builds a DynamoDB client, honouring POOLSIDE_DYNAMODB_ENDPOINT.
-func (a *app) dynamoClient() (*dynamodb.Client, error) {
-	awsCfg, err := a.awsOnce()
-	if err != nil {
-		return nil, fmt.Errorf("AWS configuration: %w", err)
-	}
-	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if a.cfg.DynamoDBEndpoint != "" {
-			o.BaseEndpoint = aws.String(a.cfg.DynamoDBEndpoint)
-		}
-	}), nil
-}
-
-// cognitoClient builds a Cognito client, honouring POOLSIDE_COGNITO_ENDPOINT.
-func (a *app) cognitoClient() (*cognitoidentityprovider.Client, error) {
-	awsCfg, err := a.awsOnce()
-	if err != nil {
-		return nil, fmt.Errorf("AWS configuration: %w", err)
-	}
-	return cognitoidentityprovider.NewFromConfig(awsCfg, func(o *cognitoidentityprovider.Options) {
-		if a.cfg.CognitoEndpoint != "" {
-			o.BaseEndpoint = aws.String(a.cfg.CognitoEndpoint)
-		}
-	}), nil
-}
-
-// profileStore returns the configured store, built once.
-func (a *app) profileStore() (profilestore.Store, error) {
-	if a.store != nil {
-		return a.store, nil
-	}
-	table, err := config.TableName(a.cfg.ProfileStore)
-	if err != nil {
-		return nil, err
-	}
-	if table == "" {
-		a.store = profilestore.NewMemory(nil)
-		return a.store, nil
-	}
-	client, err := a.dynamoClient()
-	if err != nil {
-		return nil, err
-	}
-	a.store = profilestore.NewDynamo(client, table, nil)
-	return a.store, nil
 }

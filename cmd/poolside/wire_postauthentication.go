@@ -14,7 +14,7 @@ func wirePostAuthentication(a *app) error {
 	}
 	h := &triggers.PostAuthenticationHandler{Policy: a.cfg.Profiles.Policy(), Store: store, Budget: a.cfg.Profiles.TouchBudget}
 	if a.cfg.Profiles.AddToGroup {
-		if h.Cognito, err = a.cognitoClient(); err != nil {
+		if h.Cognito, err = a.cognitoAdmin(); err != nil {
 			return err
 		}
 	}

@@ -19,7 +19,7 @@ func wirePostConfirmation(a *app) error {
 		DefaultGroup: a.cfg.Profiles.DefaultGroup,
 	}
 	if a.cfg.Profiles.AddToGroup {
-		c, err := a.cognitoClient()
+		c, err := a.cognitoAdmin()
 		if err != nil {
 			return err
 		}

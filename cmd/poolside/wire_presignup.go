@@ -32,7 +32,7 @@ func wirePreSignUp(a *app) error {
 		h.Captcha = v // no network call until the first sign-up
 	}
 	if c.NeedsCognito() {
-		if h.Cognito, err = a.cognitoClient(); err != nil {
+		if h.Cognito, err = a.cognitoAdmin(); err != nil {
 			return err
 		}
 	}

@@ -15,7 +15,7 @@ func wirePreTokenGeneration(a *app) error {
 	}
 	h := &triggers.PreTokenGenerationHandler{Policy: a.cfg.Profiles.Policy(), Store: store, Tokens: a.cfg.Tokens.Policy()}
 	if a.cfg.Profiles.AddToGroup {
-		if h.Cognito, err = a.cognitoClient(); err != nil {
+		if h.Cognito, err = a.cognitoAdmin(); err != nil {
 			return err
 		}
 	}

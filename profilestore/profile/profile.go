@@ -1,4 +1,8 @@
-package profilestore
+// Package profile holds the profile types, errors and store interfaces of
+// package profilestore without its DynamoDB store, so the triggers that only
+// read these types link no AWS SDK (cold start, #17). Package profilestore
+// re-exports all of it under the same names.
+package profile
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package triggers
+package cognitoadmin_test
 
 import (
 	"context"
@@ -13,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/poolside-io/poolside/cognitoadmin"
 	"github.com/poolside-io/poolside/messages"
+	"github.com/poolside-io/poolside/triggers"
 	"github.com/poolside-io/poolside/triggers/signup"
 )
 
@@ -36,7 +38,8 @@ func cognitoClient(t *testing.T) *cognitoidentityprovider.Client {
 	})
 }
 
-// recordingLinker is the real client for ListUsers with a fake link:
+// recordingLinker is the real client for ListUsers with a fake link (the
+// link input as the adapter builds it is recorded):
 // moto_server does not implement AdminLinkProviderForUser.
 type recordingLinker struct {
 	*cognitoidentityprovider.Client
@@ -45,9 +48,17 @@ type recordingLinker struct {
 
 func (r *recordingLinker) AdminLinkProviderForUser(_ context.Context, in *cognitoidentityprovider.AdminLinkProviderForUserInput,
 	_ ...func(*cognitoidentityprovider.Options)) (*cognitoidentityprovider.AdminLinkProviderForUserOutput, error) {
-	r.links = append(r.links, aws.ToString(in.SourceUser.ProviderName)+":"+aws.ToString(in.SourceUser.ProviderAttributeValue)+
-		"->"+aws.ToString(in.DestinationUser.ProviderAttributeValue))
+	r.links = append(r.links, aws.ToString(in.UserPoolId)+" "+
+		aws.ToString(in.SourceUser.ProviderName)+"/"+aws.ToString(in.SourceUser.ProviderAttributeName)+":"+aws.ToString(in.SourceUser.ProviderAttributeValue)+
+		"->"+aws.ToString(in.DestinationUser.ProviderName)+"/"+aws.ToString(in.DestinationUser.ProviderAttributeName)+":"+aws.ToString(in.DestinationUser.ProviderAttributeValue))
 	return &cognitoidentityprovider.AdminLinkProviderForUserOutput{}, nil
+}
+
+func signUpEvent(source triggers.Source, userName string, attrs triggers.Attributes) *triggers.PreSignUpEvent {
+	return &triggers.PreSignUpEvent{
+		Header:  triggers.Header{TriggerSource: source, UserName: userName},
+		Request: triggers.PreSignUpRequest{UserAttributes: attrs},
+	}
 }
 
 // TestPreSignUpAgainstCognito runs the duplicate-email check and the
@@ -89,11 +100,11 @@ func TestPreSignUpAgainstCognito(t *testing.T) {
 	require.NoError(t, err)
 
 	linker := &recordingLinker{Client: client}
-	h := &PreSignUpHandler{
+	h := &triggers.PreSignUpHandler{
 		Policy:        signup.Policy{Required: []string{"email"}},
 		UniqueEmail:   true,
 		LinkProviders: []string{"Google"},
-		Cognito:       linker,
+		Cognito:       cognitoadmin.New(linker),
 	}
 	signUps := map[string]bool{ // email → refused as taken
 		"ana@example.com":   true,  // confirmed-by-admin user
@@ -106,17 +117,17 @@ func TestPreSignUpAgainstCognito(t *testing.T) {
 	}
 	for email, taken := range signUps {
 		t.Run("signup/"+email, func(t *testing.T) {
-			ev := signUpEvent(PreSignUpSignUp, "new-user", Attributes{"email": email}, nil)
+			ev := signUpEvent(triggers.PreSignUpSignUp, "new-user", triggers.Attributes{"email": email})
 			ev.UserPoolID = poolID
 			err := h.Handle(ctx, ev)
 			if email == `x"@example.com` {
-				var refusal *Refusal
+				var refusal *triggers.Refusal
 				require.ErrorAs(t, err, &refusal)
 				require.Contains(t, refusal.Reason, messages.CodeInvalidEmail.String())
 				return
 			}
 			if taken {
-				var refusal *Refusal
+				var refusal *triggers.Refusal
 				require.ErrorAs(t, err, &refusal)
 				require.Contains(t, refusal.Reason, messages.CodeEmailTaken.String())
 				return
@@ -129,16 +140,63 @@ func TestPreSignUpAgainstCognito(t *testing.T) {
 		email string
 		want  []string
 	}{
-		{"ana@example.com", []string{"Google:555->ana"}}, // verified native user: linked
-		{"bea@example.com", nil},                         // unverified: not linked
-		{"eva@example.com", nil},                         // nobody
+		{"ana@example.com", []string{poolID + " Google/Cognito_Subject:555->Cognito/:ana"}}, // verified native user: linked
+		{"bea@example.com", nil}, // unverified: not linked
+		{"eva@example.com", nil}, // nobody
 	} {
 		t.Run("link/"+c.email, func(t *testing.T) {
 			linker.links = nil
-			ev := signUpEvent(PreSignUpExternalProvider, "Google_555", Attributes{"email": c.email, "email_verified": "true"}, nil)
+			ev := signUpEvent(triggers.PreSignUpExternalProvider, "Google_555", triggers.Attributes{"email": c.email, "email_verified": "true"})
 			ev.UserPoolID = poolID
 			require.NoError(t, h.Handle(ctx, ev))
 			require.Equal(t, c.want, linker.links)
 		})
 	}
+}
+
+// TestGetUserAndGroups runs the adapter's AdminGetUser and AdminAddUserToGroup
+// against moto_server: a missing user is triggers.ErrUserNotFound (and still
+// the SDK's UserNotFoundException), an existing one comes back with its
+// attributes, and adding to a group twice is no error.
+func TestGetUserAndGroups(t *testing.T) {
+	client := cognitoClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := client.CreateUserPool(ctx, &cognitoidentityprovider.CreateUserPoolInput{
+		PoolName: aws.String(fmt.Sprintf("admin-%d", time.Now().UnixNano())),
+	})
+	require.NoError(t, err)
+	poolID := aws.ToString(pool.UserPool.Id)
+	_, err = client.AdminCreateUser(ctx, &cognitoidentityprovider.AdminCreateUserInput{UserPoolId: aws.String(poolID),
+		Username: aws.String("ana"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("ana@example.com")}}})
+	require.NoError(t, err)
+	_, err = client.CreateGroup(ctx, &cognitoidentityprovider.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String("USER")})
+	require.NoError(t, err)
+	c := cognitoadmin.New(client)
+
+	_, err = c.GetUser(ctx, poolID, "nobody")
+	require.ErrorIs(t, err, triggers.ErrUserNotFound)
+	var nf *types.UserNotFoundException
+	require.ErrorAs(t, err, &nf)
+
+	u, err := c.GetUser(ctx, poolID, "ana")
+	require.NoError(t, err)
+	require.Equal(t, "ana", u.Username)
+	require.True(t, u.Enabled)
+	require.Equal(t, triggers.UserStatusForceChangePassword, u.Status)
+	require.Contains(t, u.Attributes, triggers.UserAttribute{Name: "email", Value: "ana@example.com"})
+
+	require.NoError(t, c.AddUserToGroup(ctx, poolID, "ana", "USER"))
+	require.NoError(t, c.AddUserToGroup(ctx, poolID, "ana", "USER"), "a member stays a member")
+	groups, err := client.AdminListGroupsForUser(ctx, &cognitoidentityprovider.AdminListGroupsForUserInput{
+		UserPoolId: aws.String(poolID), Username: aws.String("ana")})
+	require.NoError(t, err)
+	require.Len(t, groups.Groups, 1)
+	require.Equal(t, "USER", aws.ToString(groups.Groups[0].GroupName))
+
+	page, err := c.ListUsers(ctx, triggers.UserQuery{Pool: poolID, Filter: `email = "ana@example.com"`, Limit: 5})
+	require.NoError(t, err)
+	require.Len(t, page.Users, 1)
+	require.Equal(t, "", page.Next)
 }
