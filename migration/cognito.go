@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.usermigration
+
 package migration
 
 import (
@@ -60,10 +62,9 @@ var (
 )
 
 func init() {
-	RegisterScheme(Scheme{Name: "cognito-idp", Example: "cognito-idp://REGION/POOL_ID?client_id=…",
-		Open: func(u *url.URL, _ string, deps Deps) (Store, error) {
-			return NewCognitoPool(u, deps.Cognito)
-		}})
+	openers["cognito-idp"] = func(u *url.URL, _ string, deps Deps) (Store, error) {
+		return NewCognitoPool(u, deps.AWS.Cognito)
+	}
 }
 
 // NewCognitoPool reads the old pool's region, id and app client from u;

@@ -133,7 +133,7 @@ func TestCognitoPoolSource(t *testing.T) {
 	}
 	for _, bad := range []string{"cognito-idp://eu-west-1/eu-west-1_Old123", "cognito-idp:///eu-west-1_Old123?client_id=c",
 		"cognito-idp://eu-west-1/?client_id=c", "cognito-idp://eu-west-1/not a pool?client_id=c"} {
-		_, err := migration.Open(bad, migration.Deps{Cognito: migration.CognitoOptions{Client: func(string) (migration.CognitoAPI, error) { return nil, nil }}})
+		_, err := migration.Open(bad, migration.Deps{AWS: migration.AWSDeps{Cognito: migration.CognitoOptions{Client: func(string) (migration.CognitoAPI, error) { return nil, nil }}}})
 		require.Error(t, err, bad)
 	}
 }

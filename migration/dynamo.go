@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.usermigration
+
 package migration
 
 import (
@@ -24,30 +26,6 @@ type DynamoAPI interface {
 
 var _ DynamoAPI = (*dynamodb.Client)(nil)
 
-// Fields are the names of a legacy user's fields, as in the JSON Lines format.
-var Fields = []string{"id", "username", "email", "email_verified", "phone_number", "phone_number_verified",
-	"given_name", "family_name", "name", "locale", "password_hash", "tenant_id", "role", "created_at", "disabled",
-	"password_hash_format", "password_salt", "password_hash_params"}
-
-// DynamoLayout describes a legacy users table.
-type DynamoLayout struct {
-	// Attributes renames fields: field → table attribute ("password_hash" →
-	// "pwd"). A field not listed is stored under its own name.
-	Attributes map[string]string
-	// EmailIndex is a global secondary index whose partition key is the email
-	// attribute ("" = look users up by username only). Emails are matched as
-	// stored lower-case, then as typed.
-	EmailIndex string
-}
-
-// attr is the table attribute of field.
-func (l DynamoLayout) attr(field string) string {
-	if a := l.Attributes[field]; a != "" {
-		return a
-	}
-	return field
-}
-
 // Dynamo is a Source over a DynamoDB table whose partition key is the
 // username attribute.
 type Dynamo struct {
@@ -62,16 +40,15 @@ var (
 )
 
 func init() {
-	RegisterScheme(Scheme{Name: "dynamodb", Example: "dynamodb://TABLE",
-		Open: func(u *url.URL, raw string, deps Deps) (Store, error) {
-			if u.Host == "" {
-				return nil, fmt.Errorf("legacy source %q: want dynamodb://TABLE", u.Redacted())
-			}
-			if deps.DynamoDB == nil {
-				return nil, fmt.Errorf("legacy source %q: no DynamoDB client", u.Redacted())
-			}
-			return NewDynamo(deps.DynamoDB, u.Host, deps.DynamoLayout), nil
-		}})
+	openers["dynamodb"] = func(u *url.URL, raw string, deps Deps) (Store, error) {
+		if u.Host == "" {
+			return nil, fmt.Errorf("legacy source %q: want dynamodb://TABLE", u.Redacted())
+		}
+		if deps.AWS.DynamoDB == nil {
+			return nil, fmt.Errorf("legacy source %q: no DynamoDB client", u.Redacted())
+		}
+		return NewDynamo(deps.AWS.DynamoDB, u.Host, deps.DynamoLayout), nil
+	}
 }
 
 // NewDynamo returns the source for table; client is called once, on first use.

@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.usermigration
+
 package migration
 
 import (
@@ -7,97 +9,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
-
-// Default queries of the MySQL/MariaDB source. Every ? is the login. Columns
-// are matched by name to the fields of the legacy line format (Fields).
-const (
-	DefaultMySQLLookup = "SELECT * FROM legacy_users WHERE username = ? OR lower(email) = lower(?) LIMIT 2"
-	DefaultMySQLList   = "SELECT * FROM legacy_users ORDER BY username"
-)
-
-// MySQL presets: queries for a known application's schema.
-const (
-	// PresetWordPress reads PREFIXusers: user_login or user_email → the
-	// user's login, email, user_pass (phpass $P$, $wp$ or bcrypt), display
-	// name and registration date. WordPress records no email verification,
-	// so emails come over unverified; write your own lookup to decide otherwise.
-	PresetWordPress = "wordpress"
-	// DefaultTablePrefix is WordPress's $table_prefix.
-	DefaultTablePrefix = "wp_"
-)
-
-// MySQLPresets are the presets POOLSIDE_LEGACY_MYSQL_PRESET accepts.
-var MySQLPresets = []string{PresetWordPress}
-
-var tablePrefix = regexp.MustCompile(`^[A-Za-z0-9_]{0,32}$`)
-
-// MySQLOptions configure the MySQL/MariaDB source.
-type MySQLOptions struct {
-	// Preset names an application schema (PresetWordPress); its queries
-	// replace LookupQuery and ListQuery.
-	Preset string
-	// TablePrefix is the preset's table prefix (default DefaultTablePrefix).
-	TablePrefix string
-	// LookupQuery takes the login for every ? and returns at most a few rows.
-	LookupQuery string
-	// ListQuery returns every user (the bulk export).
-	ListQuery string
-	// Password, when set, overrides the URL's password.
-	Password string
-	// MaxConns bounds the pool (default 2).
-	MaxConns int
-}
-
-// Check reports the first problem with the options, naming the variable
-// that sets it.
-func (o MySQLOptions) Check() error {
-	if _, _, err := o.queries(); err != nil {
-		if o.Preset != "" && slices.Contains(MySQLPresets, o.Preset) {
-			return fmt.Errorf("POOLSIDE_LEGACY_MYSQL_TABLE_PREFIX: %w", err)
-		}
-		return fmt.Errorf("POOLSIDE_LEGACY_MYSQL_PRESET: %w", err)
-	}
-	if o.Preset == "" && o.LookupQuery != "" && !strings.Contains(o.LookupQuery, "?") {
-		return errors.New("POOLSIDE_LEGACY_MYSQL_LOOKUP: the query must take the login as ? (every ? is the login)")
-	}
-	return nil
-}
-
-// queries returns the lookup and list queries the options select.
-func (o MySQLOptions) queries() (lookup, list string, err error) {
-	switch o.Preset {
-	case "":
-		return or(o.LookupQuery, DefaultMySQLLookup), or(o.ListQuery, DefaultMySQLList), nil
-	case PresetWordPress:
-		p := o.TablePrefix
-		if p == "" {
-			p = DefaultTablePrefix
-		}
-		if !tablePrefix.MatchString(p) {
-			return "", "", fmt.Errorf("table prefix %q: want letters, digits and _", p)
-		}
-		cols := "ID AS id, user_login AS username, user_email AS email, user_pass AS password_hash, " +
-			"display_name AS name, user_registered AS created_at FROM " + p + "users"
-		return "SELECT " + cols + " WHERE user_login = ? OR user_email = ? LIMIT 2",
-			"SELECT " + cols + " ORDER BY ID", nil
-	}
-	return "", "", fmt.Errorf("preset %q: want one of %s", o.Preset, strings.Join(MySQLPresets, ", "))
-}
-
-func or(v, def string) string {
-	if v != "" {
-		return v
-	}
-	return def
-}
 
 // MySQL is a Source over MySQL or MariaDB, through go-sql-driver/mysql. It
 // connects on first use.
@@ -112,10 +29,9 @@ var (
 )
 
 func init() {
-	RegisterScheme(Scheme{Name: "mysql", Example: "mysql://…",
-		Open: func(_ *url.URL, raw string, deps Deps) (Store, error) {
-			return NewMySQL(raw, deps.MySQL)
-		}})
+	openers["mysql"] = func(_ *url.URL, raw string, deps Deps) (Store, error) {
+		return NewMySQL(raw, deps.MySQL)
+	}
 }
 
 // NewMySQL parses a mysql://user[:pass]@host[:port]/db[?param=value] URL

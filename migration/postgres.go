@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.usermigration
+
 package migration
 
 import (
@@ -9,26 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// Default queries of the PostgreSQL source. Columns are matched by name to
-// the fields of the legacy line format (Fields); absent columns are empty.
-const (
-	DefaultPostgresLookup = `SELECT * FROM legacy_users WHERE username = $1 OR lower(email) = lower($1) LIMIT 2`
-	DefaultPostgresList   = `SELECT * FROM legacy_users ORDER BY username`
-)
-
-// PostgresOptions configure the PostgreSQL source.
-type PostgresOptions struct {
-	// LookupQuery takes the login as $1 and returns at most a few rows.
-	LookupQuery string
-	// ListQuery returns every user (the bulk export).
-	ListQuery string
-	// Password, when set, overrides the URL's password (kept out of the URL
-	// so that it can come from Secrets Manager or SSM).
-	Password string
-	// MaxConns bounds the pool (default 2: one Lambda serves one event at a time).
-	MaxConns int32
-}
 
 // Postgres is a Source over PostgreSQL, through pgx. It connects on first use.
 type Postgres struct {
@@ -42,10 +24,9 @@ var (
 )
 
 func init() {
-	RegisterScheme(Scheme{Name: "postgres", Aliases: []string{"postgresql"}, Example: "postgres://…",
-		Open: func(_ *url.URL, raw string, deps Deps) (Store, error) {
-			return NewPostgres(raw, deps.Postgres)
-		}})
+	openers["postgres"] = func(_ *url.URL, raw string, deps Deps) (Store, error) {
+		return NewPostgres(raw, deps.Postgres)
+	}
 }
 
 // NewPostgres parses the URL and options; nothing connects until the first lookup.

@@ -70,13 +70,13 @@ type Scheme struct {
 
 // Deps are what the sources need besides their URL; each source reads its own fields.
 type Deps struct {
-	// DynamoDB returns the client for dynamodb:// sources, on first use.
-	DynamoDB     func() (DynamoAPI, error)
 	DynamoLayout DynamoLayout
 	Postgres     PostgresOptions
 	MySQL        MySQLOptions
 	HTTP         HTTPOptions
-	Cognito      CognitoOptions
+	// AWS holds the clients of the dynamodb:// and cognito-idp:// sources
+	// (sources_aws.go); artifacts without those sources have none.
+	AWS AWSDeps
 }
 
 // schemes maps every registered name and alias to its Scheme.

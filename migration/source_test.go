@@ -117,7 +117,7 @@ func TestOpen(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Open(c.url, Deps{DynamoDB: func() (DynamoAPI, error) { return nil, errors.New("unused") }})
+			_, err := Open(c.url, Deps{AWS: AWSDeps{DynamoDB: func() (DynamoAPI, error) { return nil, errors.New("unused") }}})
 			if c.ok {
 				require.NoError(t, err)
 			} else {

@@ -113,6 +113,16 @@ var heavyPackages = []struct {
 	{"github.com/poolside-io/poolside/cognitoadmin", []string{"postauthentication", "postconfirmation", "presignup", "pretokengeneration"}},
 	// Phone numbers of migrated users (migration/phone.go): ~2.5 MB allocated at init.
 	{"github.com/nyaruka/phonenumbers", []string{"usermigration"}},
+	// The legacy sources' drivers (migration/sources_aws.go's build tag).
+	{"github.com/jackc/pgx", []string{"usermigration"}},
+	{"github.com/go-sql-driver/mysql", []string{"usermigration"}},
+	// The AWS service clients, only where a trigger calls them: the profile
+	// store (DynamoDB; the senders' delivery claims), Cognito (groups, the
+	// duplicate-email check and linking, a deleted user's email, the old pool).
+	{"github.com/aws/aws-sdk-go-v2/service/dynamodb", []string{"customemailsender", "customsmssender", "postconfirmation",
+		"postauthentication", "preauthentication", "pretokengeneration", "usermigration", "api"}},
+	{"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", []string{"presignup", "postconfirmation",
+		"postauthentication", "pretokengeneration", "usermigration", "api"}},
 	{"golang.org/x/text/language/display", []string{"usermigration"}},
 	{"github.com/poolside-io/poolside/doctor", nil},
 	{"github.com/aws/aws-sdk-go-v2/service/iam", nil},

@@ -44,30 +44,32 @@ func wireUserMigration(a *app) error {
 // on the first lookup.
 func (a *app) legacySource() (migration.Store, error) {
 	return migration.Open(a.cfg.LegacySourceURL(), migration.Deps{
-		DynamoDB: func() (migration.DynamoAPI, error) {
-			c, err := a.dynamoClient()
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		},
 		DynamoLayout: a.cfg.Migration.Dynamo,
 		Postgres:     a.cfg.Migration.Postgres,
 		MySQL:        a.cfg.Migration.MySQL,
 		HTTP:         a.cfg.Migration.HTTP,
-		Cognito: migration.CognitoOptions{
-			ClientSecret: a.cfg.Migration.CognitoClientSecret,
-			Client: func(region string) (migration.CognitoAPI, error) {
-				awsCfg, err := a.awsOnce()
+		AWS: migration.AWSDeps{
+			DynamoDB: func() (migration.DynamoAPI, error) {
+				c, err := a.dynamoClient()
 				if err != nil {
-					return nil, fmt.Errorf("AWS configuration: %w", err)
+					return nil, err
 				}
-				return cognitoidentityprovider.NewFromConfig(awsCfg, func(o *cognitoidentityprovider.Options) {
-					o.Region = region
-					if a.cfg.Migration.CognitoEndpoint != "" {
-						o.BaseEndpoint = aws.String(a.cfg.Migration.CognitoEndpoint)
+				return c, nil
+			},
+			Cognito: migration.CognitoOptions{
+				ClientSecret: a.cfg.Migration.CognitoClientSecret,
+				Client: func(region string) (migration.CognitoAPI, error) {
+					awsCfg, err := a.awsOnce()
+					if err != nil {
+						return nil, fmt.Errorf("AWS configuration: %w", err)
 					}
-				}), nil
+					return cognitoidentityprovider.NewFromConfig(awsCfg, func(o *cognitoidentityprovider.Options) {
+						o.Region = region
+						if a.cfg.Migration.CognitoEndpoint != "" {
+							o.BaseEndpoint = aws.String(a.cfg.Migration.CognitoEndpoint)
+						}
+					}), nil
+				},
 			},
 		},
 	})
