@@ -63,6 +63,17 @@ type localeSet struct {
 	subject  *texttemplate.Template
 	sms      *texttemplate.Template
 	refusals *texttemplate.Template
+	// lazyRefusals parses refusals on first use in the embedded catalog: a
+	// CustomMessage's first answer needs the messages, not the refusals.
+	lazyRefusals func() *texttemplate.Template
+}
+
+// refusalTemplates returns the locale's refusals, parsing them first when lazy.
+func (s *localeSet) refusalTemplates() *texttemplate.Template {
+	if s.refusals == nil && s.lazyRefusals != nil {
+		return s.lazyRefusals()
+	}
+	return s.refusals
 }
 
 // Problems lists every problem found in a catalog, each naming its file and
@@ -112,12 +123,17 @@ func lazyEmbedded() (*Catalog, error) {
 	m := &Catalog{locales: locales, lazy: map[string]func() *localeSet{}}
 	tags := make([]language.Tag, 0, len(locales))
 	for _, loc := range locales {
-		m.lazy[loc] = sync.OnceValue(func() *localeSet {
+		parse := func(files ...string) *localeSet {
 			var ps Problems
-			set, ok := parseLocale(nil, loc, layout, layoutName, &ps)
+			set, ok := parseLocale(nil, loc, layout, layoutName, &ps, files...)
 			if !ok { // the embedded files are checked at build time (TestDefaultIsTheEmbeddedCatalog)
 				panic("messages: embedded locale " + loc + ": " + ps.Error())
 			}
+			return set
+		}
+		m.lazy[loc] = sync.OnceValue(func() *localeSet {
+			set := parse(emailFile, subjectsFile, smsFile)
+			set.lazyRefusals = sync.OnceValue(func() *texttemplate.Template { return parse(refusalsFile).refusals })
 			return set
 		})
 		tags = append(tags, language.MustParse(loc))
@@ -228,11 +244,14 @@ func isLocale(name string) bool {
 	return err == nil && t.String() == name
 }
 
-// parseLocale parses one locale's files.
-func parseLocale(override fs.FS, loc, layout, layoutName string, ps *Problems) (*localeSet, bool) {
+// parseLocale parses one locale's files: only the named ones, when named.
+func parseLocale(override fs.FS, loc, layout, layoutName string, ps *Problems, only ...string) (*localeSet, bool) {
 	set := &localeSet{}
 	ok := true
 	for _, file := range localeFiles {
+		if len(only) > 0 && !slices.Contains(only, file) {
+			continue
+		}
 		text, name, err := readFile(override, path.Join(loc, file), path.Join(DefaultLocale, file))
 		if err != nil {
 			*ps = append(*ps, err.Error())

@@ -110,10 +110,10 @@ func (m *Catalog) Refusal(loc string, code Code, a Args) string {
 
 func (m *Catalog) refusal(loc string, code Code, a Args) (string, error) {
 	set, ok := m.set(loc)
-	if !ok || set.refusals == nil {
+	if !ok || set.refusalTemplates() == nil {
 		return "", fmt.Errorf("no locale %q", loc)
 	}
-	t := set.refusals
+	t := set.refusalTemplates()
 	if t.Lookup(code.name) == nil {
 		return "", fmt.Errorf("no refusal %q", code)
 	}
