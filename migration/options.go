@@ -9,7 +9,6 @@ package migration
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -79,7 +78,19 @@ const (
 // MySQLPresets are the presets POOLSIDE_LEGACY_MYSQL_PRESET accepts.
 var MySQLPresets = []string{PresetWordPress}
 
-var tablePrefix = regexp.MustCompile(`^[A-Za-z0-9_]{0,32}$`)
+// validTablePrefix: at most 32 ASCII letters, digits and _ (a regexp here
+// would be compiled at every function's cold start).
+func validTablePrefix(p string) bool {
+	if len(p) > 32 {
+		return false
+	}
+	for _, c := range []byte(p) {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // MySQLOptions configure the MySQL/MariaDB source.
 type MySQLOptions struct {
@@ -123,7 +134,7 @@ func (o MySQLOptions) queries() (lookup, list string, err error) {
 		if p == "" {
 			p = DefaultTablePrefix
 		}
-		if !tablePrefix.MatchString(p) {
+		if !validTablePrefix(p) {
 			return "", "", fmt.Errorf("table prefix %q: want letters, digits and _", p)
 		}
 		cols := "ID AS id, user_login AS username, user_email AS email, user_pass AS password_hash, " +
