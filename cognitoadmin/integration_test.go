@@ -3,7 +3,6 @@ package cognitoadmin_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -17,6 +16,8 @@ import (
 	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/triggers"
 	"github.com/poolside-io/poolside/triggers/signup"
+
+	"github.com/poolside-io/poolside/internal/testenv"
 )
 
 // cognitoClient connects to the Cognito-API server in
@@ -24,13 +25,7 @@ import (
 // Without one the test skips, except under CI=true where it fails.
 func cognitoClient(t *testing.T) *cognitoidentityprovider.Client {
 	t.Helper()
-	endpoint := os.Getenv("POOLSIDE_COGNITO_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("POOLSIDE_COGNITO_ENDPOINT is unset: CI needs a Cognito-API server (run through .ci/with-servers.sh)")
-		}
-		t.Skip("POOLSIDE_COGNITO_ENDPOINT unset: run through .ci/with-servers.sh to start moto_server")
-	}
+	endpoint := testenv.Server(t, "POOLSIDE_COGNITO_ENDPOINT")
 	return cognitoidentityprovider.New(cognitoidentityprovider.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),

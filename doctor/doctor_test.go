@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,20 +20,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/profilestore"
+
+	"github.com/poolside-io/poolside/internal/testenv"
 )
 
 // motoEndpoint returns the server make test starts (moto_server); skipped
 // without one, failed under CI=true.
 func motoEndpoint(t *testing.T) string {
 	t.Helper()
-	ep := os.Getenv("POOLSIDE_DYNAMODB_ENDPOINT")
-	if ep == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("POOLSIDE_DYNAMODB_ENDPOINT unset: CI needs moto_server (run through make test)")
-		}
-		t.Skip("POOLSIDE_DYNAMODB_ENDPOINT unset: run through make test")
-	}
-	return ep
+	return testenv.Server(t, "POOLSIDE_DYNAMODB_ENDPOINT")
 }
 
 type clients struct {

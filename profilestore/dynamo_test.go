@@ -3,7 +3,6 @@ package profilestore_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/poolside-io/poolside/profilestore"
 	"github.com/poolside-io/poolside/profilestore/conformance"
+
+	"github.com/poolside-io/poolside/internal/testenv"
 )
 
 // dynamoClient connects to the DynamoDB-API server in
@@ -25,13 +26,7 @@ import (
 // test skips, except under CI=true where it fails.
 func dynamoClient(t *testing.T) *dynamodb.Client {
 	t.Helper()
-	endpoint := os.Getenv("POOLSIDE_DYNAMODB_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("POOLSIDE_DYNAMODB_ENDPOINT is unset: CI needs a DynamoDB-API server (run through make test)")
-		}
-		t.Skip("POOLSIDE_DYNAMODB_ENDPOINT unset: run through make test to start moto_server")
-	}
+	endpoint := testenv.Server(t, "POOLSIDE_DYNAMODB_ENDPOINT")
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),

@@ -22,20 +22,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/profilestore"
+
+	"github.com/poolside-io/poolside/internal/testenv"
 )
 
 // localEndpoint returns the DynamoDB/Cognito API server make test starts
 // (moto_server); skipped without one, failed under CI=true.
 func localEndpoint(t *testing.T) string {
 	t.Helper()
-	ep := os.Getenv("POOLSIDE_DYNAMODB_ENDPOINT")
-	if ep == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("POOLSIDE_DYNAMODB_ENDPOINT unset: CI needs moto_server (run through make test)")
-		}
-		t.Skip("POOLSIDE_DYNAMODB_ENDPOINT unset: run through make test")
-	}
-	return ep
+	return testenv.Server(t, "POOLSIDE_DYNAMODB_ENDPOINT")
 }
 
 // adminCreateUser creates a user in a pool the test made and returns its sub.
