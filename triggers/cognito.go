@@ -87,16 +87,12 @@ type userGetter interface {
 // token to the last page (as the SDK's ListUsers paginator), or at most
 // maxPages pages when maxPages > 0. fn returning false stops.
 func eachUser(ctx context.Context, l userLister, q UserQuery, maxPages int, fn func(UserPage) bool) error {
-	for page, first := 0, true; first || q.Token != ""; page++ {
-		if maxPages > 0 && page >= maxPages {
-			return nil
-		}
-		first = false
+	for page := 0; maxPages <= 0 || page < maxPages; page++ {
 		out, err := l.ListUsers(ctx, q)
 		if err != nil {
 			return err
 		}
-		if !fn(out) {
+		if !fn(out) || out.Next == "" {
 			return nil
 		}
 		q.Token = out.Next

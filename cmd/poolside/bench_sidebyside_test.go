@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -120,20 +119,16 @@ func BenchmarkSideBySide(b *testing.B) {
 
 func benchUserMigration(b *testing.B) {
 	h := benchHandler(b, goldenEnv) // the fixture legacy file, the memory store
-	event, err := os.ReadFile(filepath.Join(fixturesDir, "events", "UserMigration_Authentication.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	event := []byte(fixture(b, "UserMigration_Authentication"))
 	var ev struct {
-		UserName string `json:"userName"`
-		Request  struct {
+		Request struct {
 			Password string `json:"password"`
 		} `json:"request"`
 	}
 	if err := json.Unmarshal(event, &ev); err != nil {
 		b.Fatal(err)
 	}
-	hash := legacyHash(b, ev.UserName)
+	hash := legacyMarta(b).PasswordHash // the user that fixture signs in
 	if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost != 10 {
 		b.Fatalf("the fixture user's hash is not bcrypt cost 10 (%d, %v)", cost, err)
 	}
@@ -144,25 +139,6 @@ func benchUserMigration(b *testing.B) {
 		}
 	}
 	sideBySide(b, poolside, direct)
-}
-
-// legacyHash is the password_hash of the fixture file's user username.
-func legacyHash(b *testing.B, username string) string {
-	data, err := os.ReadFile(filepath.Join(fixturesDir, "legacy-users.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for line := range strings.Lines(string(data)) {
-		var u struct {
-			Username     string `json:"username"`
-			PasswordHash string `json:"password_hash"`
-		}
-		if json.Unmarshal([]byte(line), &u) == nil && u.Username == username {
-			return u.PasswordHash
-		}
-	}
-	b.Fatalf("no legacy user %q", username)
-	return ""
 }
 
 func benchHandler(b *testing.B, env map[string]string) lambda.Handler {
@@ -184,24 +160,15 @@ func invokeOK(b *testing.B, h lambda.Handler, event []byte) {
 	}
 }
 
-// benchEvent is a fixture event for another user (sub and email replaced).
+// benchEvent is a fixture event for another user (sub, email and names
+// replaced: the handle comes from the name).
 func benchEvent(b *testing.B, name, sub, email string) []byte {
-	data, err := os.ReadFile(filepath.Join(fixturesDir, "events", name+".json"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	var ev map[string]any
-	if err := json.Unmarshal(data, &ev); err != nil {
+	if err := json.Unmarshal(fixtureWith(b, name, sub, email), &ev); err != nil {
 		b.Fatal(err)
 	}
-	ev["userName"] = sub
-	req, _ := ev["request"].(map[string]any)
-	attrs, _ := req["userAttributes"].(map[string]any)
-	if attrs == nil {
-		b.Fatalf("%s has no request.userAttributes", name)
-	}
-	attrs["sub"], attrs["email"] = sub, email
-	attrs["name"], attrs["given_name"], attrs["family_name"] = sub, sub, "Bench" // the handle comes from the name
+	attrs := ev["request"].(map[string]any)["userAttributes"].(map[string]any)
+	attrs["name"], attrs["given_name"], attrs["family_name"] = sub, sub, "Bench"
 	out, err := json.Marshal(ev)
 	if err != nil {
 		b.Fatal(err)

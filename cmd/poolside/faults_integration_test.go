@@ -355,7 +355,7 @@ func invokeMany(a *app, event func(int) []byte, n, parallel int) []faultResult {
 }
 
 // fixtureWith loads a fixture and gives it another user: sub, userName and email.
-func fixtureWith(t *testing.T, name, sub, email string) []byte {
+func fixtureWith(t testing.TB, name, sub, email string) []byte {
 	t.Helper()
 	var ev map[string]any
 	require.NoError(t, json.Unmarshal([]byte(fixture(t, name)), &ev))
@@ -384,7 +384,7 @@ type legacyUser struct {
 
 // legacyMarta is the first user of the fixture file, whose password the
 // UserMigration fixture carries.
-func legacyMarta(t *testing.T) legacyUser {
+func legacyMarta(t testing.TB) legacyUser {
 	t.Helper()
 	b, err := os.ReadFile(fixturesDir + "/legacy-users.jsonl")
 	require.NoError(t, err)

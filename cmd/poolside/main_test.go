@@ -95,7 +95,7 @@ func TestInvokeCommand(t *testing.T) {
 	}
 }
 
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixturesDir, "events", name+".json"))
 	require.NoError(t, err)
