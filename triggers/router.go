@@ -159,7 +159,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err er
 		return nil, fmt.Errorf("encode response: %w", err)
 	}
 	raw["response"] = enc
-	return encodeEvent(raw)
+	return encodeEvent(raw), nil
 }
 
 // withBudget bounds ctx by the router's budget or the Lambda deadline,
@@ -263,7 +263,7 @@ func marshal(v any) (json.RawMessage, error) {
 
 // encodeEvent writes the event's top-level fields in a stable order: the
 // header first, then request, then response, then anything else.
-func encodeEvent(raw map[string]json.RawMessage) ([]byte, error) {
+func encodeEvent(raw map[string]json.RawMessage) []byte {
 	order := []string{"version", "triggerSource", "region", "userPoolId", "userName", "callerContext", "request", "response"}
 	seen := map[string]bool{}
 	var rest []string
@@ -297,7 +297,7 @@ func encodeEvent(raw map[string]json.RawMessage) ([]byte, error) {
 		b.Write(v)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // record collects attributes a handler adds to its invocation's log line.
