@@ -359,10 +359,16 @@ func verifyLDAP(v *Verifier, s Stored, password []byte) (bool, error) {
 	default:
 		return false, fmt.Errorf("%w: ldap: scheme", ErrUnknownFormat)
 	}
-	raw, err := base64.StdEncoding.DecodeString(value)
-	if err != nil || len(raw) > maxDigest {
+	// decoded on the stack: a heap allocation would weigh next to the digest
+	var buf [maxDigest]byte
+	if base64.StdEncoding.DecodedLen(len(value)) > len(buf) {
 		return false, malformed("ldap", "value after the {SCHEME} is not base64")
 	}
+	n, err := base64.StdEncoding.Decode(buf[:], []byte(value))
+	if err != nil {
+		return false, malformed("ldap", "value after the {SCHEME} is not base64")
+	}
+	raw := buf[:n]
 	salted := (scheme[0] == 'S' || scheme[0] == 's') && !asciiEqualFold(scheme, "SHA")
 	switch {
 	case !salted && len(raw) != size:
