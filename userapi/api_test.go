@@ -477,3 +477,15 @@ func TestMeWithoutSub(t *testing.T) {
 	require.Equal(t, 200, res.StatusCode, "%v", doc)
 	assert.Equal(t, userSub, doc["id"])
 }
+
+func TestValidNameAndCurrency(t *testing.T) {
+	for s, want := range map[string]bool{
+		"a": true, "Team_1-x": true, strings.Repeat("z", 64): true,
+		"": false, strings.Repeat("z", 65): false, "a b": false, "é": false, "a.b": false, "a/b": false,
+	} {
+		assert.Equal(t, want, validName(s), "%q", s)
+	}
+	for s, want := range map[string]bool{"EUR": true, "BRL": true, "eur": false, "EU": false, "EURO": false, "E1R": false, "": false} {
+		assert.Equal(t, want, validCurrency(s), "%q", s)
+	}
+}
