@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"io/fs"
 	"path"
 	"slices"
@@ -59,7 +58,7 @@ func (m *Catalog) set(loc string) (*localeSet, bool) {
 
 // localeSet is one locale's templates.
 type localeSet struct {
-	email    *htmltemplate.Template
+	email    *emailTemplate // nil in artifacts without HTML emails (email_none.go)
 	subject  *texttemplate.Template
 	sms      *texttemplate.Template
 	refusals *texttemplate.Template
@@ -259,12 +258,8 @@ func parseLocale(override fs.FS, loc, layout, layoutName string, ps *Problems, o
 			continue
 		}
 		if file == emailFile {
-			t := htmltemplate.New(name).Option("missingkey=error")
-			if _, err := t.New(layoutName).Parse(layout); err != nil {
-				*ps, ok = append(*ps, err.Error()), false
-				continue
-			}
-			if _, err := t.Parse(text); err != nil {
+			t, err := parseEmail(name, layoutName, layout, text)
+			if err != nil {
 				*ps, ok = append(*ps, err.Error()), false
 				continue
 			}

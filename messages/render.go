@@ -175,16 +175,18 @@ func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Messag
 	var msg Message
 	var b bytes.Buffer
 
-	b.Reset()
-	err := set.email.ExecuteTemplate(&b, name, d)
-	msg.Email = strings.TrimSpace(swap(b.String()))
-	if p := checkMessage("email", err, msg.Email, MinEmailLength, MaxEmailLength, kind, ph); p != "" {
-		problems = append(problems, name+" "+p)
-		msg.Email = fallbackEmail(kind, ph)
+	if htmlEmails { // else an artifact that sends no email (email_none.go)
+		b.Reset()
+		err := set.email.ExecuteTemplate(&b, name, d)
+		msg.Email = strings.TrimSpace(swap(b.String()))
+		if p := checkMessage("email", err, msg.Email, MinEmailLength, MaxEmailLength, kind, ph); p != "" {
+			problems = append(problems, name+" "+p)
+			msg.Email = fallbackEmail(kind, ph)
+		}
 	}
 
 	b.Reset()
-	err = set.subject.ExecuteTemplate(&b, name, text)
+	err := set.subject.ExecuteTemplate(&b, name, text)
 	msg.Subject = strings.TrimSpace(swap(b.String()))
 	if p := checkSubject(err, msg.Subject); p != "" {
 		problems = append(problems, name+" "+p)

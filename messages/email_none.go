@@ -1,0 +1,31 @@
+//go:build poolside.fn && !poolside.fn.custommessage && !poolside.fn.customemailsender && !poolside.fn.customsmssender
+
+package messages
+
+import (
+	"errors"
+	"io"
+)
+
+// The artifacts of triggers that send no message (make build's
+// poolside.fn.<artifact> builds other than CustomMessage and the senders)
+// read only the refusals and subjects/SMS texts of the catalog. They compile
+// without html/template, whose package initialisation (a case-insensitive
+// regexp among others) costs ≈ 1.5 M instructions at every cold start (#17):
+// their catalog holds no email templates, Render and Deliver leave the email
+// empty without a problem, and POOLSIDE_TEMPLATES_DIR's email.html files are
+// checked by the CustomMessage function, which renders them.
+const htmlEmails = false
+
+var errNoHTML = errors.New("this artifact renders no HTML email")
+
+// emailTemplate stands in for html/template in these artifacts: there is
+// never one (a nil *emailTemplate answers every call).
+type emailTemplate struct{}
+
+func (*emailTemplate) Lookup(string) *emailTemplate                 { return nil }
+func (*emailTemplate) Name() string                                 { return "" }
+func (*emailTemplate) Execute(io.Writer, any) error                 { return errNoHTML }
+func (*emailTemplate) ExecuteTemplate(io.Writer, string, any) error { return errNoHTML }
+
+func parseEmail(string, string, string, string) (*emailTemplate, error) { return nil, nil }
