@@ -359,16 +359,22 @@ func verifyLDAP(v *Verifier, s Stored, password []byte) (bool, error) {
 	default:
 		return false, fmt.Errorf("%w: ldap: scheme", ErrUnknownFormat)
 	}
-	// decoded on the stack: a heap allocation would weigh next to the digest
-	var buf [maxDigest]byte
-	if base64.StdEncoding.DecodedLen(len(value)) > len(buf) {
+	// decoded on the stack when it fits (a SHA-512 digest and a 64-byte
+	// salt): a heap allocation, or zeroing a maxDigest buffer, would weigh
+	// next to the digest
+	var buf [128]byte
+	dst := buf[:]
+	switch n := base64.StdEncoding.DecodedLen(len(value)); {
+	case n > maxDigest:
 		return false, malformed("ldap", "value after the {SCHEME} is not base64")
+	case n > len(buf):
+		dst = make([]byte, n)
 	}
-	n, err := base64.StdEncoding.Decode(buf[:], []byte(value))
+	n, err := base64.StdEncoding.Decode(dst, []byte(value))
 	if err != nil {
 		return false, malformed("ldap", "value after the {SCHEME} is not base64")
 	}
-	raw := buf[:n]
+	raw := dst[:n]
 	salted := (scheme[0] == 'S' || scheme[0] == 's') && !asciiEqualFold(scheme, "SHA")
 	switch {
 	case !salted && len(raw) != size:

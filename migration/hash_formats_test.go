@@ -88,6 +88,8 @@ var formatVectors = []formatVector{
 		Stored{Hash: "{SSHA256}JnD4yalYUdI2rfg39l0U2tkAI2q6q4NU68tMzo2z2nVzYWx0c2FsdHNhbHQ="}, "hunter2"},
 	{"ldap", "passlib 1.7.4 ldap_salted_sha512.using(salt=b'saltsaltsaltsalt')",
 		Stored{Hash: "{SSHA512}7bi/VXfojaVbfcJVKCuQy82ipNS4wsBLxpmim22cAMQsJ31BLPVjuuQxvqMaJ5uSlWMN8JJWbhqGmb/K3qy87nNhbHRzYWx0c2FsdHNhbHQ="}, "hunter2"},
+	{"ldap", "Python hashlib: base64(sha512(b'hunter2' + salt).digest() + salt), salt = b'longsalt' * 12 (a 96-byte salt: decoded past the stack buffer)",
+		Stored{Hash: "{SSHA512}5o2BVEM2AfGdOpBzb0QOQfQApuswFh6701cqSsK484QgJtxob397gKgABmqP78+feptjqA22D7HUry2nQD2UlmxvbmdzYWx0bG9uZ3NhbHRsb25nc2FsdGxvbmdzYWx0bG9uZ3NhbHRsb25nc2FsdGxvbmdzYWx0bG9uZ3NhbHRsb25nc2FsdGxvbmdzYWx0bG9uZ3NhbHRsb25nc2FsdA=="}, "hunter2"},
 	{"ldap", "passlib 1.7.4 ldap_salted_md5.using(salt=b'salt')", Stored{Hash: "{SMD5}VsxuPFiy4be+ZEwZbUqLWXNhbHQ="}, "hunter2"},
 	{"ldap", "passlib 1.7.4 ldap_md5", Stored{Hash: "{MD5}KrljkMfb40Od500MmwsXZw=="}, "hunter2"},
 	{"ldap", "passlib 1.7.4 ldap_sha512_crypt.using(salt='ldapsalt', rounds=5000)",
