@@ -3,8 +3,11 @@ package profilestore_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolside-io/poolside/profilestore"
@@ -124,4 +128,48 @@ func TestDynamoSameNameRequests(t *testing.T) {
 	// a few counter numbers. A stampede (everyone retrying the same smallest
 	// free suffix) costs thousands.
 	require.LessOrEqual(t, total, 10*n)
+}
+
+// loseFirstAnswer delivers every request to DynamoDB, but loses the answer to
+// the first request of operation op, as a busy network does: the SDK sends
+// that request again, after it has taken effect.
+type loseFirstAnswer struct {
+	op   string
+	lost atomic.Bool
+}
+
+func (l *loseFirstAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && r.Header.Get("X-Amz-Target") == "DynamoDB_20120810."+l.op && !l.lost.Swap(true) {
+		_ = res.Body.Close()
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	}
+	return res, err
+}
+
+// A claim whose write committed but whose answer was lost is still this
+// call's claim when the SDK resends it: the code is sent once, not never. A
+// second, separate claim of the key is still refused.
+func TestDynamoClaimSurvivesALostAnswer(t *testing.T) {
+	db := dynamoClient(t)
+	table := newTable(t, db)
+	lose := &loseFirstAnswer{op: "PutItem"}
+	var attempts requestCounter
+	attempts.ops = map[string]int{}
+	flaky := dynamodb.New(db.Options(), func(o *dynamodb.Options) {
+		o.HTTPClient = &http.Client{Transport: lose}
+	}, attempts.option)
+	s := profilestore.NewDynamo(flaky, table, nil)
+	ctx := context.Background()
+	until := time.Now().Add(time.Hour)
+
+	got, err := s.Claim(ctx, "code-once", until)
+	require.NoError(t, err)
+	require.True(t, lose.lost.Load(), "the first answer was lost")
+	require.Equal(t, 2, attempts.ops["PutItem"], "the SDK sent the claim again")
+	assert.True(t, got, "the resent claim finds its own write")
+
+	got, err = s.Claim(ctx, "code-once", until)
+	require.NoError(t, err)
+	assert.False(t, got, "another claim within the window")
 }
