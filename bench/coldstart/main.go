@@ -24,6 +24,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -91,6 +92,8 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		source  string
 		mixed   [][]byte
 		samples [2][]time.Duration // hello, function
+		faults  [2][]int64         // minor page faults, exec → kill after the first response
+		cpu     [2][]time.Duration // user+system CPU time, the same span
 		failed  error
 	}
 	var subjects []*subject
@@ -130,12 +133,14 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 				if side == 1 {
 					bin = s.bin
 				}
-				d, _, err := coldStart(bin, s.env, s.event, nil)
+				d, u, err := coldStart(bin, s.env, s.event, nil)
 				if err != nil {
 					s.failed = fmt.Errorf("%s: %w", filepath.Base(filepath.Dir(bin)), err)
 					break
 				}
 				s.samples[side] = append(s.samples[side], d)
+				s.faults[side] = append(s.faults[side], u.faults)
+				s.cpu[side] = append(s.cpu[side], u.cpu)
 			}
 		}
 	}
@@ -158,6 +163,17 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		}
 		fmt.Printf("%-28s %-42s %9s %9s %7.2f %7.2f %7.2f %7.2f  %s%s\n", s.fn.Name, s.source, ms(h), ms(f),
 			float64(f)/float64(h), pairs[0], pairs[len(pairs)/2], pairs[len(pairs)-1], awsCalls(s.bin, s.env, s.event, stub), note)
+	}
+
+	fmt.Printf("\nwhat the same runs cost the process, exec → killed after the first response (medians)\n")
+	fmt.Printf("%-28s %12s %12s %7s %12s %12s %7s\n", "function", "faults hello", "function", "ratio", "CPU hello", "function", "ratio")
+	for _, s := range subjects {
+		if s.failed != nil {
+			continue
+		}
+		hf, ff := median(s.faults[0]), median(s.faults[1])
+		hc, fc := median(s.cpu[0]), median(s.cpu[1])
+		fmt.Printf("%-28s %12d %12d %7.2f %12s %12s %7.2f\n", s.fn.Name, hf, ff, float64(ff)/float64(hf), ms(hc), ms(fc), float64(fc)/float64(hc))
 	}
 
 	if callgrind {
@@ -199,19 +215,30 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.fn.Name, err)
 			}
-			fmt.Printf("%-28s %8d %7.1f MB %7.1f MB\n", s.fn.Name, len(s.mixed), float64(hr)/1e6, float64(fr)/1e6)
+			fmt.Printf("%-28s %8d %7.1f MB %7.1f MB\n", s.fn.Name, len(s.mixed), float64(hr.rss)/1e6, float64(fr.rss)/1e6)
 		}
 	}
 	return nil
 }
 
+// usage is what one cold start cost the process: its peak RSS after the last
+// event, and its minor page faults and CPU time from exec until it was killed
+// (right after the last response). On a VM where a page fault costs tens of
+// microseconds the faults explain most of the wall-clock difference.
+type usage struct {
+	rss    int64
+	faults int64
+	cpu    time.Duration
+}
+
 // coldStart starts bin as a fresh execution environment, hands it event and
 // then each of more, and returns the time from exec to the first response and
-// the process's peak RSS in bytes after the last one.
-func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Duration, int64, error) {
+// what the process used.
+func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Duration, usage, error) {
+	var u usage
 	api, err := newRuntimeAPI()
 	if err != nil {
-		return 0, 0, err
+		return 0, u, err
 	}
 	defer api.close()
 	api.queue(event)
@@ -223,7 +250,7 @@ func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Dura
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, u, err
 	}
 	exited := make(chan struct{})
 	go func() { // a process that dies before answering is a failure, not a timeout
@@ -231,22 +258,33 @@ func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Dura
 		close(exited)
 		api.report(result{at: time.Now(), errored: true, body: fmt.Appendf(nil, "process exited (%v): %s", err, out.String())})
 	}()
-	defer func() { _ = cmd.Process.Kill(); <-exited }()
+	stop := func() {
+		_ = cmd.Process.Kill()
+		<-exited
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			u.faults = ru.Minflt
+			u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+	}
 	var first time.Duration
 	for i := range 1 + len(more) {
 		res, err := api.wait(10 * time.Second)
 		if err != nil {
-			return 0, 0, fmt.Errorf("%w; output: %s", err, short(out.Bytes()))
+			stop()
+			return 0, u, fmt.Errorf("%w; output: %s", err, short(out.Bytes()))
 		}
 		if res.errored && (i == 0 || bytes.HasPrefix(res.body, []byte("process exited"))) {
 			// later ones may be refusals (wrong password…), as in the mix
-			return 0, 0, fmt.Errorf("invocation %d failed: %s", i+1, short(res.body))
+			stop()
+			return 0, u, fmt.Errorf("invocation %d failed: %s", i+1, short(res.body))
 		}
 		if i == 0 {
 			first = res.at.Sub(start)
 		}
 	}
-	return first, peakRSS(cmd.Process.Pid), nil
+	u.rss = peakRSS(cmd.Process.Pid)
+	stop()
+	return first, u, nil
 }
 
 // instructions counts what bin executes from exec to its first response.
@@ -451,7 +489,7 @@ func loadAvg() string {
 	return fmt.Sprintf("%s %s %s (1/5/15 min), %d CPUs", f[0], f[1], f[2], runtime.NumCPU())
 }
 
-func median(d []time.Duration) time.Duration {
+func median[T int64 | time.Duration](d []T) T {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]
