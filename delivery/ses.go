@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.customemailsender
+
 package delivery
 
 import (

@@ -1,4 +1,4 @@
-//go:build !poolside.fn || poolside.fn.custommessage || poolside.fn.customemailsender || poolside.fn.customsmssender
+//go:build !poolside.fn || poolside.fn.custommessage || poolside.fn.customemailsender
 
 package messages
 

@@ -102,9 +102,9 @@ var heavyPackages = []struct {
 	{"github.com/aws/aws-sdk-go-v2/service/kms", []string{"customemailsender", "customsmssender"}},
 	// The Encryption SDK's KMS keyring imports the shared config chain.
 	{"github.com/aws/aws-sdk-go-v2/config", []string{"customemailsender", "customsmssender"}},
-	// Package delivery holds SES, SNS and KMS together: both senders link all three.
-	{"github.com/aws/aws-sdk-go-v2/service/sesv2", []string{"customemailsender", "customsmssender"}},
-	{"github.com/aws/aws-sdk-go-v2/service/sns", []string{"customemailsender", "customsmssender"}},
+	// Each sender links its own channel's client (delivery/ses.go, delivery/sns.go build tags).
+	{"github.com/aws/aws-sdk-go-v2/service/sesv2", []string{"customemailsender"}},
+	{"github.com/aws/aws-sdk-go-v2/service/sns", []string{"customsmssender"}},
 	{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", []string{"api"}},
 	{"github.com/lestrrat-go/jwx", []string{"api"}},
 	{"github.com/poolside-io/poolside/userapi", []string{"api"}},
@@ -124,7 +124,7 @@ var heavyPackages = []struct {
 	{"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", []string{"presignup", "postconfirmation",
 		"postauthentication", "pretokengeneration", "usermigration", "api"}},
 	// HTML emails (messages/email_html.go): html/template's init takes ≈ 0.5 ms of a cold start.
-	{"html/template", []string{"custommessage", "customemailsender", "customsmssender"}},
+	{"html/template", []string{"custommessage", "customemailsender"}},
 	{"golang.org/x/text/language/display", []string{"usermigration"}},
 	{"github.com/poolside-io/poolside/doctor", nil},
 	{"github.com/aws/aws-sdk-go-v2/service/iam", nil},
