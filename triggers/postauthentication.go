@@ -47,7 +47,7 @@ func (h *PostAuthenticationHandler) Handle(ctx context.Context, ev *PostAuthenti
 	if errors.Is(err, profile.ErrNotFound) {
 		var prof profile.Profile
 		p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
-		if prof, _, err = ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p); err == nil {
+		if prof, _, err = createProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p); err == nil {
 			LogAttrs(ctx, slog.Bool("profileCreated", true))
 			err = h.Store.TouchLogin(ctx, prof.ID, at)
 		}

@@ -185,7 +185,7 @@ func (h *PreTokenGenerationHandler) profile(ctx context.Context, ev *PreTokenGen
 	if errors.Is(err, profile.ErrNotFound) {
 		var created bool
 		p := h.Policy.NewProfile(ev.Header, ev.Request.UserAttributes, ev.Request.ClientMetadata)
-		prof, created, err = ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
+		prof, created, err = createProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
 		if err != nil {
 			return prof, profileError(err)
 		}

@@ -255,6 +255,7 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 				}
 			}
 			err := h.Handle(context.Background(), ev)
+			assert.Equal(t, 1, store.gets, "the profile is read once, also when it is then created (#17)")
 			assert.Equal(t, tc.ensures, store.ensures)
 			assert.Equal(t, tc.updates, store.updates)
 			if tc.guards != nil {

@@ -155,6 +155,19 @@ func ensureProfile(ctx context.Context, store profileMaker, cognito profileCogni
 	if prof, err := store.Get(ctx, p.ID); err == nil || !errors.Is(err, profile.ErrNotFound) {
 		return prof, false, err
 	}
+	return createProfile(ctx, store, cognito, policy, h, attrs, p)
+}
+
+// createProfile is ensureProfile after its read found no profile with p.ID:
+// the triggers that have just read that themselves (PreTokenGeneration's Get,
+// PostAuthentication's TouchLogin) call it directly instead of reading again.
+// A profile created in between is still found: CreateGuarded returns it
+// (created false), and a guard it took is seen as the user's own.
+func createProfile(ctx context.Context, store profileMaker, cognito profileCognito, policy ProfilePolicy,
+	h Header, attrs Attributes, p profile.Profile) (profile.Profile, bool, error) {
+	if p.ID == "" {
+		return p, false, Refuse(messages.CodeSignInFailed, "event has no sub and no userName")
+	}
 	verified := attrs.Verified("email_verified")
 	if p.Email == "" || !verified {
 		prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{Skip: true})
