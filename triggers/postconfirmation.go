@@ -57,7 +57,9 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 		if h.DefaultGroup != "" {
 			p.Groups = []string{h.DefaultGroup}
 		}
-		prof, created, err := ensureProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
+		// A confirmed sign-up has no profile yet, so no read comes first: a
+		// replay finds its own (createProfile; CreateGuarded is idempotent).
+		prof, created, err := createProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
 		if err != nil {
 			return profileError(err)
 		}

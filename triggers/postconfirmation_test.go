@@ -38,8 +38,24 @@ func confirmEvent(source Source) *PostConfirmationEvent {
 	}
 }
 
+// readCounter counts a store's profile reads.
+type readCounter struct {
+	*profilestore.Memory
+	gets, byEmail int
+}
+
+func (r *readCounter) Get(ctx context.Context, id string) (profilestore.Profile, error) {
+	r.gets++
+	return r.Memory.Get(ctx, id)
+}
+
+func (r *readCounter) GetByEmail(ctx context.Context, email string) (profilestore.Profile, error) {
+	r.byEmail++
+	return r.Memory.GetByEmail(ctx, email)
+}
+
 func TestPostConfirmation(t *testing.T) {
-	store := profilestore.NewMemory(func() time.Time { return fixedNow })
+	store := &readCounter{Memory: profilestore.NewMemory(func() time.Time { return fixedNow })}
 	var calls []string
 	h := &PostConfirmationHandler{
 		Policy: ProfilePolicy{TenantByDomain: map[string]string{"example.com": "acme"}, DefaultTenant: "default", SourceByClient: map[string]string{"web-client": "web"}, DefaultCurrency: "BRL"},
@@ -51,8 +67,12 @@ func TestPostConfirmation(t *testing.T) {
 		DefaultGroup: "USER",
 		Now:          func() time.Time { return fixedNow },
 	}
-	for range 3 { // Cognito retries: a replay changes nothing
+	for i := range 3 { // Cognito retries: a replay changes nothing
 		require.NoError(t, h.Handle(context.Background(), confirmEvent(PostConfirmationConfirmSignUp)))
+		if i == 0 {
+			// a new sign-up: one read (the email's holder) before the write (#17)
+			assert.Equal(t, [2]int{0, 1}, [2]int{store.gets, store.byEmail}, "reads of a new sign-up (Get, GetByEmail)")
+		}
 	}
 	p, err := store.Get(context.Background(), "sub-1")
 	require.NoError(t, err)
