@@ -14,18 +14,3 @@ import "errors"
 func NormalizePhone(string, string) (string, error) {
 	return "", errors.New("phone numbers are normalized by the UserMigration artifact only")
 }
-
-// KnownPhoneRegion checks the shape of a region code only (two ASCII
-// letters): POOLSIDE_DEFAULT_PHONE_REGION is read, and checked against
-// libphonenumber's regions, by the UserMigration artifact.
-func KnownPhoneRegion(region string) bool {
-	if len(region) != 2 {
-		return false
-	}
-	for _, c := range region {
-		if (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') {
-			return false
-		}
-	}
-	return true
-}
