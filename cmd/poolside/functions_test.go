@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,7 +113,8 @@ var heavyPackages = []struct {
 	// The triggers' Cognito adapter: only the triggers that may call Cognito
 	// (package triggers itself imports no SDK service, #17).
 	{"github.com/poolside-io/poolside/cognitoadmin", []string{"postauthentication", "postconfirmation", "presignup", "pretokengeneration"}},
-	// Phone numbers of migrated users (migration/phone.go): ~2.5 MB allocated at init.
+	// Phone numbers of migrated users (migration/phone.go): ~2.5 MB of metadata, loaded
+	// on the first number (third_party/phonenumbers), and 21 regexps compiled at init.
 	{"github.com/nyaruka/phonenumbers", []string{"usermigration"}},
 	// The legacy sources' drivers (migration/sources_aws.go's build tag).
 	{"github.com/jackc/pgx", []string{"usermigration"}},
@@ -181,4 +184,37 @@ func TestArtifactDeps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUserMigrationInitLoadsNoPhoneMetadata: the UserMigration artifact links
+// github.com/nyaruka/phonenumbers, whose v1.8.1 package init decodes all its
+// metadata (2.4 MB, 35,000 allocations, ≈ 13 ms of the cold start); go.mod's
+// replace (third_party/phonenumbers, lazy-init.patch) loads it on the first
+// number normalized instead. The artifact is built as make build does and run
+// with GODEBUG=inittrace=1 outside Lambda: it prints each package's init, then
+// its usage. What the package's init still allocates (≈ 290 KB) is upstream's
+// 21 exported regexps and its protobuf registrations.
+func TestUserMigrationInitLoadsNoPhoneMetadata(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the usermigration artifact")
+	}
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	build := exec.Command("go", "build", "-tags", "lambda.norpc,poolside.lambda,poolside.fn,poolside.fn.usermigration",
+		"-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	run := exec.Command(bin)
+	run.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "AWS_LAMBDA_RUNTIME_API=") || strings.HasPrefix(kv, "GODEBUG=")
+	}), "GODEBUG=inittrace=1")
+	out, _ = run.CombinedOutput() // the usage, exit status 2
+	// init github.com/nyaruka/phonenumbers @36 ms, 2.3 ms clock, 293576 bytes, 1728 allocs
+	m := regexp.MustCompile(`(?m)^init github\.com/nyaruka/phonenumbers @.* clock, (\d+) bytes, (\d+) allocs$`).FindSubmatch(out)
+	require.NotNil(t, m, "no init line for github.com/nyaruka/phonenumbers (does the artifact still link it?):\n%s", out)
+	allocated, err := strconv.Atoi(string(m[1]))
+	require.NoError(t, err)
+	t.Logf("github.com/nyaruka/phonenumbers init: %s bytes, %s allocs", m[1], m[2])
+	assert.Less(t, allocated, 512<<10, "the phonenumbers package init allocates %d bytes: is its metadata loaded at init again (go.mod's replace, third_party/phonenumbers/POOLSIDE.md)?", allocated)
 }

@@ -12,13 +12,10 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// init must live in this file: Go runs package init() functions in lexical
-// filename order, and metadata loading depends on the protobuf types having
-// been registered by phonemetadata.pb.go / phonenumber.pb.go first. This
-// filename sorts after both, preserving that ordering.
-func init() {
-	initMetadata()
-}
+// POOLSIDE (lazy-init.patch): no package init() loads the metadata any more;
+// metadata() (metadatasource.go) loads it on first use, once every package
+// init, the protobuf registrations of phonemetadata.pb.go and
+// phonenumber.pb.go included, has run.
 
 const (
 	// MIN_LENGTH_FOR_NSN is the minimum and maximum length of the national significant number.
@@ -807,7 +804,7 @@ func normalizeHelper(number string,
 
 // GetSupportedRegions returns all regions the library has metadata for.
 func GetSupportedRegions() map[string]bool {
-	return currentMetadata.supportedRegions
+	return metadata().supportedRegions
 }
 
 // GetSupportedCallingCodes returns all country calling codes the library has metadata for, covering both non-geographical
@@ -815,12 +812,12 @@ func GetSupportedRegions() map[string]bool {
 // used to populate a drop-down box of country calling codes for a phone-number widget, for
 // instance.
 func GetSupportedCallingCodes() map[int]bool {
-	return currentMetadata.supportedCallingCodes
+	return metadata().supportedCallingCodes
 }
 
 // GetSupportedGlobalNetworkCallingCodes returns all global network calling codes the library has metadata for.
 func GetSupportedGlobalNetworkCallingCodes() map[int]bool {
-	return currentMetadata.countryCodesForNonGeographicalRegion
+	return metadata().countryCodesForNonGeographicalRegion
 }
 
 // Helper function to check if the national prefix formatting rule has the
@@ -848,13 +845,13 @@ func isNumberGeographical(phoneNumber *PhoneNumber) bool {
 
 // Helper function to check region code is not unknown or null.
 func isValidRegionCode(regionCode string) bool {
-	valid := currentMetadata.supportedRegions[regionCode]
+	valid := metadata().supportedRegions[regionCode]
 	return len(regionCode) != 0 && valid
 }
 
 // Helper function to check the country calling code is valid.
 func hasValidCountryCallingCode(countryCallingCode int) bool {
-	_, containsKey := currentMetadata.countryCodeToRegion[countryCallingCode]
+	_, containsKey := metadata().countryCodeToRegion[countryCallingCode]
 	return containsKey
 }
 
@@ -1875,7 +1872,7 @@ func getMetadataForRegion(regionCode string) *PhoneMetadata {
 }
 
 func getMetadataForNonGeographicalRegion(countryCallingCode int) *PhoneMetadata {
-	_, ok := currentMetadata.countryCodeToRegion[countryCallingCode]
+	_, ok := metadata().countryCodeToRegion[countryCallingCode]
 	if !ok {
 		return nil
 	}
@@ -1949,7 +1946,7 @@ func IsValidNumberForRegion(number *PhoneNumber, regionCode string) bool {
 // geocoding at the region level.
 func GetRegionCodeForNumber(number *PhoneNumber) string {
 	var countryCode int = int(number.GetCountryCode())
-	var regions []string = currentMetadata.countryCodeToRegion[countryCode]
+	var regions []string = metadata().countryCodeToRegion[countryCode]
 	if len(regions) == 0 {
 		return ""
 	}
@@ -1991,7 +1988,7 @@ func getRegionCodeForNumberFromRegionList(
 // value "001" will be returned (corresponding to the value for World in
 // the UN M.49 schema).
 func GetRegionCodeForCountryCode(countryCallingCode int) string {
-	var regionCodes []string = currentMetadata.countryCodeToRegion[countryCallingCode]
+	var regionCodes []string = metadata().countryCodeToRegion[countryCallingCode]
 	if len(regionCodes) == 0 {
 		return UNKNOWN_REGION
 	}
@@ -2003,7 +2000,7 @@ func GetRegionCodeForCountryCode(countryCallingCode int) string {
 // code 001 is returned. Also, in the case of no region code being found,
 // an empty list is returned.
 func GetRegionCodesForCountryCode(countryCallingCode int) []string {
-	var regionCodes []string = currentMetadata.countryCodeToRegion[countryCallingCode]
+	var regionCodes []string = metadata().countryCodeToRegion[countryCallingCode]
 	return regionCodes
 }
 
@@ -2290,7 +2287,7 @@ func extractCountryCode(fullNumber, nationalNumber *Builder) int {
 	)
 	for i := 1; i <= MAX_LENGTH_COUNTRY_CODE && i <= numberLength; i++ {
 		potentialCountryCode, _ = strconv.Atoi(string(fullNumBytes[0:i]))
-		if _, ok := currentMetadata.countryCodeToRegion[potentialCountryCode]; ok {
+		if _, ok := metadata().countryCodeToRegion[potentialCountryCode]; ok {
 			nationalNumber.Write(fullNumBytes[i:])
 			return potentialCountryCode
 		}

@@ -2,6 +2,7 @@ package phonenumbers
 
 import (
 	"slices"
+	"sync"
 
 	"google.golang.org/protobuf/proto"
 )
@@ -11,6 +12,7 @@ var (
 )
 
 func readFromShortNumberRegionToMetadataMap(key string) (*PhoneMetadata, bool) {
+	shortNumberOnce.Do(loadShortNumberMetadata) // POOLSIDE: loaded on first use
 	v, ok := shortNumberRegionToMetadataMap[key]
 	return v, ok
 }
@@ -19,7 +21,11 @@ func writeToShortNumberRegionToMetadataMap(key string, val *PhoneMetadata) {
 	shortNumberRegionToMetadataMap[key] = val
 }
 
-func init() {
+// POOLSIDE (lazy-init.patch): was the package init(); now run once, by the
+// first read of shortNumberRegionToMetadataMap.
+var shortNumberOnce sync.Once
+
+func loadShortNumberMetadata() {
 	err := loadShortNumberMetadataFromFile()
 	if err != nil {
 		panic(err)
@@ -29,9 +35,13 @@ func init() {
 var (
 	currShortNumberMetadataColl *PhoneMetadataCollection
 	shortNumberReloadMetadata   = true
+	// POOLSIDE: no longer first called by package init; see MetadataCollection.
+	shortNumberCollMu sync.Mutex
 )
 
 func ShortNumberMetadataCollection() (*PhoneMetadataCollection, error) {
+	shortNumberCollMu.Lock()
+	defer shortNumberCollMu.Unlock()
 	if !shortNumberReloadMetadata {
 		return currShortNumberMetadataColl, nil
 	}
@@ -43,6 +53,10 @@ func ShortNumberMetadataCollection() (*PhoneMetadataCollection, error) {
 
 	metadataCollection := &PhoneMetadataCollection{}
 	err = proto.Unmarshal(rawBytes, metadataCollection)
+	// POOLSIDE: cached here too, so a caller that comes before the lazy load
+	// does not leave that load with the nil cache (upstream's init always came
+	// first).
+	currShortNumberMetadataColl = metadataCollection
 	shortNumberReloadMetadata = false
 	return metadataCollection, err
 }

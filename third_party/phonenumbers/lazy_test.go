@@ -1,0 +1,51 @@
+package phonenumbers
+
+// POOLSIDE (lazy-init.patch): the metadata is loaded on first use, not at
+// package init, and that first use is safe from many goroutines (go test
+// -race). Upstream's tests are not vendored; POOLSIDE.md says how to run them.
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestMetadataLoadsOnFirstUse(t *testing.T) {
+	if currentMetadata != nil || currMetadataColl != nil {
+		t.Fatal("package init loaded the metadata")
+	}
+	if len(shortNumberRegionToMetadataMap) != 0 || currShortNumberMetadataColl != nil {
+		t.Fatal("package init loaded the short-number metadata")
+	}
+
+	// The exported collection first, as upstream's init never let happen:
+	// the lazy load that follows must still find it.
+	coll, err := ShortNumberMetadataCollection()
+	if err != nil || len(coll.GetMetadata()) == 0 {
+		t.Fatalf("ShortNumberMetadataCollection: %d regions, %v", len(coll.GetMetadata()), err)
+	}
+
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := Parse("(202) 555-0143", "US")
+			if err != nil || !IsValidNumber(n) || Format(n, E164) != "+12025550143" {
+				t.Errorf("Parse: %v, %v", n, err)
+			}
+			if GetCountryCodeForRegion("BR") != 55 {
+				t.Error("GetCountryCodeForRegion(BR) != 55")
+			}
+			if !ConnectsToEmergencyNumber("911", "US") {
+				t.Error("911 is no emergency number in US")
+			}
+			if c, err := MetadataCollection(); err != nil || len(c.GetMetadata()) == 0 {
+				t.Errorf("MetadataCollection: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if currentMetadata == nil || len(shortNumberRegionToMetadataMap) == 0 {
+		t.Fatal("first use loaded nothing")
+	}
+}
