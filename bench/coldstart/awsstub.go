@@ -14,8 +14,9 @@ import (
 // awsStub is a loopback stand-in for the DynamoDB and Cognito endpoints a
 // function reaches at its first event. It answers at once, so a measurement is
 // the function's own work and not a remote service's latency: an empty
-// profile table (every read misses, every write succeeds), a legacy table
-// holding one user, an empty user pool.
+// profile table (every read misses, every write succeeds) or, for the
+// sign-in triggers, one where every profile exists (existingProfiles), a
+// legacy table holding one user, an empty user pool.
 type awsStub struct {
 	ln net.Listener
 
@@ -30,6 +31,20 @@ const benchKeyARN = "arn:aws:kms:us-east-1:123456789012:key/0b1e2c3d-4e5f-4a6b-8
 // by prefixing it and unwraps by stripping the prefix (no secret is at stake
 // in a benchmark; the Encryption SDK's own work is what is measured).
 var kmsWrap = []byte("bench-kms-wrap:")
+
+// existingProfiles is the profile table of the functions whose first event is
+// most often an existing user's (a sign-in): its every profile exists.
+const existingProfiles = "bench-profiles-existing"
+
+// profileItem is an existing user's profile ($ID: the sub asked for), as the
+// profile store writes it: confirmed, a tenant of its own, under 1 KB.
+const profileItem = `{"Item":{"pk":{"S":"PROFILE#$ID"},"id":{"S":"$ID"},"username":{"S":"$ID"},` +
+	`"email":{"S":"ana.lima@example.com"},"displayEmail":{"S":"Ana.Lima@example.com"},"givenName":{"S":"Ana"},` +
+	`"familyName":{"S":"Lima"},"name":{"S":"Ana Lima"},"handle":{"S":"@AnaLima"},` +
+	`"createdAt":{"S":"2026-01-02T03:04:05.678Z"},"updatedAt":{"S":"2026-01-02T03:04:05.678Z"},` +
+	`"role":{"S":"USER"},"groups":{"L":[{"S":"USER"}]},"status":{"S":"CONFIRMED"},"tenantId":{"S":"acme"},` +
+	`"sourceSystem":{"S":"web"},"badges":{"L":[{"S":"NEW_MEMBER"}]},"preferences":{"M":{"lang":{"S":"pt-BR"}}},` +
+	`"version":{"N":"1"}}}`
 
 // legacyTable is the table name the legacy source of the bench points at.
 const legacyTable = "bench-legacy-users"
@@ -61,7 +76,10 @@ func (s *awsStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.count(target)
 	}
 	service, op, _ := strings.Cut(target, ".")
-	var in struct{ TableName string }
+	var in struct {
+		TableName string
+		Key       struct{ Pk struct{ S string } }
+	}
 	_ = json.Unmarshal(body, &in)
 	out := "{}"
 	switch {
@@ -104,6 +122,9 @@ func (s *awsStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "GetItem":
 			if in.TableName == legacyTable {
 				out = legacyItem
+			}
+			if id, ok := strings.CutPrefix(in.Key.Pk.S, "PROFILE#"); ok && in.TableName == existingProfiles {
+				out = strings.ReplaceAll(profileItem, "$ID", id)
 			}
 		case "Query", "Scan":
 			out = `{"Items":[],"Count":0,"ScannedCount":0}`

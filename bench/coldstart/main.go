@@ -37,11 +37,15 @@ func main() {
 		callgrind = flag.Bool("callgrind", false, "also count instructions exec → first response under valgrind --tool=callgrind")
 		keep      = flag.String("keep", "", "copy the built bootstraps and callgrind outputs into this folder")
 		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
+		newUser   = flag.Bool("new-user", false, "the sign-in triggers' first event too is for a user with no profile yet")
 		params    = flag.String("params", "MigrationEnabled=true,LegacySource=dynamodb://"+legacyTable+",BcryptCost=10,"+
 			"CustomSenders=true,SenderFrom=no-reply@example.com,SesSourceArn=arn:aws:ses:us-east-1:123456789012:identity/example.com",
 			"template parameter overrides")
 	)
 	flag.Parse()
+	if *newUser {
+		existingUser = nil
+	}
 	if err := run(*tplPath, *fixtures, *runs, *warm, *callgrind, *only, *params, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
@@ -114,7 +118,12 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 				return fmt.Errorf("%s: %w", f.Name, err)
 			}
 		}
-		subjects = append(subjects, &subject{fn: f, bin: bin, env: lambdaEnv(f, stub.url()), event: ev, source: src, mixed: mixed})
+		env := lambdaEnv(f, stub.url())
+		if existingUser[trigger] {
+			env = append(env, "POOLSIDE_PROFILE_STORE=dynamodb://"+existingProfiles) // the last of a name wins
+			src += " (existing user)"
+		}
+		subjects = append(subjects, &subject{fn: f, bin: bin, env: env, event: ev, source: src, mixed: mixed})
 	}
 
 	fmt.Printf("cold start, exec → first response: %d paired runs per function (%s/%s, %s)\n", runs, runtime.GOOS, runtime.GOARCH, runtime.Version())
@@ -413,6 +422,13 @@ var firstEvent = map[string]string{
 	"CustomEmailSender":  "CustomEmailSender_SignUp.json",
 	"CustomSMSSender":    "CustomSMSSender_SignUp.json",
 }
+
+// existingUser marks the triggers whose most common event is an existing
+// user's sign-in: their profile table holds every profile (existingProfiles).
+// PostConfirmation's is a new sign-up, UserMigration's a user the pool does
+// not have yet: their table is empty. A first token for a user with no
+// profile yet (admin-created, federated) is measured with -new-user.
+var existingUser = map[string]bool{"PreAuthentication": true, "PostAuthentication": true, "PreTokenGeneration": true}
 
 // apiEvent is an API Gateway HTTP API (payload 2.0) request without a token:
 // the User API answers 401 without fetching the pool's keys.
