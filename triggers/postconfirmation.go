@@ -57,9 +57,26 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 		if h.DefaultGroup != "" {
 			p.Groups = []string{h.DefaultGroup}
 		}
+		// The default group does not depend on the profile, so Cognito's
+		// AdminAddUserToGroup (idempotent: a member stays a member) runs
+		// while the profile is written: Cognito waits for the longer of the
+		// two, not their sum. Cognito confirmed the user before this trigger,
+		// so the user is a member even when the profile is refused (the first
+		// token then creates it, README "Trust rules").
+		var groupErr error
+		grouped := make(chan struct{})
+		if h.Groups == nil || h.DefaultGroup == "" {
+			close(grouped)
+		} else {
+			go func() {
+				defer close(grouped)
+				groupErr = h.Groups.AddUserToGroup(ctx, ev.UserPoolID, ev.UserName, h.DefaultGroup)
+			}()
+		}
 		// A confirmed sign-up has no profile yet, so no read comes first: a
 		// replay finds its own (createProfile; CreateGuarded is idempotent).
 		prof, created, err := createProfile(ctx, h.Store, h.Cognito, h.Policy, ev.Header, ev.Request.UserAttributes, p)
+		<-grouped
 		if err != nil {
 			return profileError(err)
 		}
@@ -67,10 +84,8 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 		if h.Groups == nil || h.DefaultGroup == "" {
 			return nil
 		}
-		// AdminAddUserToGroup is idempotent: a member stays a member.
-		err = h.Groups.AddUserToGroup(ctx, ev.UserPoolID, ev.UserName, h.DefaultGroup)
-		if err != nil {
-			return fmt.Errorf("add %s to group %s: %w", ev.UserName, h.DefaultGroup, err)
+		if groupErr != nil {
+			return fmt.Errorf("add %s to group %s: %w", ev.UserName, h.DefaultGroup, groupErr)
 		}
 		LogAttrs(ctx, slog.String("group", h.DefaultGroup))
 		return nil

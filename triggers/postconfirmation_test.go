@@ -315,3 +315,40 @@ func mustJSON(tb testing.TB, v any) []byte {
 	require.NoError(tb, err)
 	return b
 }
+
+// gatedStore holds CreateGuarded until the group add has begun.
+type gatedStore struct {
+	*profilestore.Memory
+	groupStarted <-chan struct{}
+}
+
+func (g gatedStore) CreateGuarded(ctx context.Context, p profilestore.Profile, e profilestore.EmailGuard) (profilestore.Profile, bool, error) {
+	select {
+	case <-g.groupStarted:
+		return g.Memory.CreateGuarded(ctx, p, e)
+	case <-ctx.Done(): // only a deadlock guard: the group add never began
+		return profilestore.Profile{}, false, errors.New("the profile write waited for a group add that never began")
+	}
+}
+
+// The default group is added while the profile is written (Cognito waits for
+// the longer of the two, not their sum); a failure of either still fails the
+// trigger, the profile's first.
+func TestPostConfirmationAddsTheGroupWhileWriting(t *testing.T) {
+	started := make(chan struct{})
+	store := gatedStore{Memory: profilestore.NewMemory(nil), groupStarted: started}
+	h := &PostConfirmationHandler{Store: store, DefaultGroup: "USER",
+		Groups: &fakeGroups{add: func(_, _, _ string) error { close(started); return nil }}}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, h.Handle(ctx, confirmEvent(PostConfirmationConfirmSignUp)))
+	_, err := store.Get(context.Background(), "sub-1")
+	require.NoError(t, err, "the profile was written")
+
+	t.Run("both fail: the profile's error is the one returned", func(t *testing.T) {
+		h := &PostConfirmationHandler{Store: failingCreate{Memory: profilestore.NewMemory(nil), id: "sub-1"}, DefaultGroup: "USER",
+			Groups: &fakeGroups{add: func(_, _, _ string) error { return errors.New("throttled") }}}
+		err := h.Handle(context.Background(), confirmEvent(PostConfirmationConfirmSignUp))
+		require.ErrorContains(t, err, "store down")
+	})
+}
