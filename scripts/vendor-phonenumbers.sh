@@ -2,13 +2,20 @@
 # scripts/vendor-phonenumbers.sh VERSION — recreate third_party/phonenumbers
 # (github.com/nyaruka/phonenumbers, wired by go.mod's replace) from the module
 # cache: upstream's non-test .go files, go.mod, go.sum, LICENSE and data/,
-# then poolside's lazy-init.patch (third_party/phonenumbers/POOLSIDE.md says
-# why). Exits non-zero if the patch does not apply cleanly.
+# less the geocoding, carrier and timezone features (their files and data,
+# $drop below), then poolside's lazy-init.patch (third_party/phonenumbers/
+# POOLSIDE.md says why). Exits non-zero if the patch does not apply cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=${1:?usage: scripts/vendor-phonenumbers.sh VERSION (e.g. v1.8.1)}
 mod=github.com/nyaruka/phonenumbers
 dst=third_party/phonenumbers
+# Not vendored: poolside never calls them, geocoding.go imports
+# golang.org/x/text/language/display (its init ran at every cold start) and
+# their embedded data was ~1 MB of the binary. lazy-init.patch drops their
+# //go:embed variables from metadata.go.
+drop=(geocoding.go carrier.go timezone.go prefixmapper.go
+	data/prefix_to_carriers data/prefix_to_geocodings data/prefix_to_timezone.xml.gz)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,6 +39,10 @@ for f in "$src"/*.go; do
 done
 cp -R "$src/data" "$dst/"
 chmod -R u+w "$dst"
+for f in "${drop[@]}"; do
+	[[ -e "$dst/$f" ]] || { echo "vendor-phonenumbers: $f not in $mod@$version (update drop in $0)" >&2; exit 1; }
+	rm -r "${dst:?}/$f"
+done
 
 patch --forward --no-backup-if-mismatch -s -p1 -d "$dst" < "$tmp/keep/lazy-init.patch"
 cp "$tmp/keep/"* "$dst/"

@@ -1,8 +1,9 @@
 package phonenumbers
 
-// POOLSIDE (lazy-init.patch): the metadata is loaded on first use, not at
-// package init, and that first use is safe from many goroutines (go test
-// -race). Upstream's tests are not vendored; POOLSIDE.md says how to run them.
+// POOLSIDE (lazy-init.patch): the metadata and the package-level regexps are
+// loaded on first use, not at package init, and that first use is safe from
+// many goroutines (go test -race). Upstream's tests are not vendored;
+// POOLSIDE.md says how to run them.
 
 import (
 	"sync"
@@ -15,6 +16,14 @@ func TestMetadataLoadsOnFirstUse(t *testing.T) {
 	}
 	if len(shortNumberRegionToMetadataMap) != 0 || currShortNumberMetadataColl != nil {
 		t.Fatal("package init loaded the short-number metadata")
+	}
+	if len(lazyRegexps) < 20 {
+		t.Fatalf("%d lazy regexps registered, want the 20 package-level ones", len(lazyRegexps))
+	}
+	for _, l := range lazyRegexps {
+		if l.re != nil {
+			t.Fatalf("package init compiled %q", l.expr)
+		}
 	}
 
 	// The exported collection first, as upstream's init never let happen:
@@ -48,4 +57,28 @@ func TestMetadataLoadsOnFirstUse(t *testing.T) {
 	if currentMetadata == nil || len(shortNumberRegionToMetadataMap) == 0 {
 		t.Fatal("first use loaded nothing")
 	}
+}
+
+// Every package-level regexp compiles (a typo would otherwise panic on its
+// first use in production, not at init), and only once.
+func TestLazyRegexpsCompile(t *testing.T) {
+	for _, l := range lazyRegexps {
+		re := l.get()
+		if re == nil || re.String() != l.expr || l.get() != re {
+			t.Fatalf("%q: compiled %v", l.expr, re)
+		}
+	}
+	if !VALID_PHONE_NUMBER_PATTERN.MatchString("(202) 555-0143 ext. 12") {
+		t.Error("VALID_PHONE_NUMBER_PATTERN does not match a number with an extension")
+	}
+}
+
+func TestLazyRegexpBadPatternPanics(t *testing.T) {
+	l := &lazyRegexp{expr: "("} // not newLazyRegexp: TestLazyRegexpsCompile must not see it
+	defer func() {
+		if recover() == nil {
+			t.Error("a bad pattern did not panic on first use")
+		}
+	}()
+	l.MatchString("")
 }
