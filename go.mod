@@ -75,9 +75,11 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 )
 
-// phonenumbers v1.8.1 (the newest) decodes all its metadata in package init:
-// 2.4 MB and ~13 ms of the UserMigration artifact's cold start, phone number
-// or not (#17). third_party/phonenumbers is v1.8.1 with lazy-init.patch, which
-// loads it on first use instead; its POOLSIDE.md says what changed and how
-// scripts/vendor-phonenumbers.sh re-applies the patch on an upgrade.
+// phonenumbers v1.8.1 (the newest) decodes all its metadata and compiles 20
+// regexps in package init: 2.4 MB and ~13 ms of the UserMigration artifact's
+// cold start, phone number or not (#17). third_party/phonenumbers is v1.8.1
+// with lazy-init.patch, which does both on first use instead, without the
+// geocoding, carrier and timezone lookups poolside never calls; its
+// POOLSIDE.md says what changed and how scripts/vendor-phonenumbers.sh
+// re-applies the patch on an upgrade.
 replace github.com/nyaruka/phonenumbers => ./third_party/phonenumbers
