@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/poolside-io/poolside/migration"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -142,11 +141,7 @@ func (c Config) validate(ps *problems) {
 	if c.Budget <= 0 || c.Budget > triggers.DefaultBudget {
 		ps.addf("POOLSIDE_BUDGET: %s must be above 0 and at most %s (Cognito waits 5 s)", c.Budget, triggers.DefaultBudget)
 	}
-	if c.LegacySource != "" {
-		if _, _, err := migration.ParseSourceURL(c.LegacySource); err != nil {
-			ps.addf("POOLSIDE_LEGACY_SOURCE: %v", err)
-		}
-	}
+	validateLegacySource(c.LegacySource, ps)
 	c.Profiles.validate(ps)
 	c.Migration.validate(ps)
 	c.SignUp.validate(ps)

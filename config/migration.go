@@ -1,3 +1,5 @@
+//go:build !poolside.fn || poolside.fn.usermigration
+
 package config
 
 import (
@@ -146,6 +148,16 @@ func firebaseParams(env Env, ps *problems) migration.FirebaseParams {
 		ps.addf("POOLSIDE_FIREBASE_MEM_COST/ROUNDS: scrypt would need more than %d MiB", migration.MaxScryptMemory>>20)
 	}
 	return p
+}
+
+// validateLegacySource checks POOLSIDE_LEGACY_SOURCE's shape (no connection).
+func validateLegacySource(source string, ps *problems) {
+	if source == "" {
+		return
+	}
+	if _, _, err := migration.ParseSourceURL(source); err != nil {
+		ps.addf("POOLSIDE_LEGACY_SOURCE: %v", err)
+	}
 }
 
 func (c MigrationConfig) validate(ps *problems) {

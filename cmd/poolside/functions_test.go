@@ -116,6 +116,13 @@ var heavyPackages = []struct {
 	// Phone numbers of migrated users (migration/phone.go): ~2.5 MB of metadata and 20
 	// regexps, loaded and compiled on the first number (third_party/phonenumbers).
 	{"github.com/nyaruka/phonenumbers", []string{"usermigration"}},
+	// The legacy store and its hash formats (config/migration.go's and
+	// triggers/usermigration.go's build tags): their package init is paid only
+	// where a legacy password is checked.
+	{"github.com/poolside-io/poolside/migration", []string{"usermigration"}},
+	{"golang.org/x/crypto/bcrypt", []string{"usermigration"}},
+	{"golang.org/x/crypto/argon2", []string{"usermigration"}},
+	{"golang.org/x/crypto/scrypt", []string{"usermigration"}},
 	// The legacy sources' drivers (migration/sources_aws.go's build tag).
 	{"github.com/jackc/pgx", []string{"usermigration"}},
 	{"github.com/go-sql-driver/mysql", []string{"usermigration"}},
