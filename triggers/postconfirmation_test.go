@@ -157,6 +157,36 @@ func TestPostAuthentication(t *testing.T) {
 		require.NotNil(t, p.LastLoginAt)
 		assert.Equal(t, fixedNow, *p.LastLoginAt)
 	})
+	t.Run("an unverified email takes neither its domain's tenant nor its address", func(t *testing.T) {
+		// someone signs up with the victim's address, never verifies it, and is
+		// created by an admin: their first sign-in creates the profile without
+		// a read first (createProfile), and must rest on nothing unverified
+		store := profilestore.NewMemory(nil)
+		ctx := context.Background()
+		_, _, err := store.CreateGuarded(ctx, profilestore.Profile{ID: "sub-victim", Email: "ana@example.com", Handle: "@Victim",
+			TenantID: "acme"}, profilestore.EmailGuard{})
+		require.NoError(t, err)
+		h := &PostAuthenticationHandler{Store: store, Now: func() time.Time { return fixedNow },
+			Policy: ProfilePolicy{TenantByDomain: map[string]string{"example.com": "acme"}, DefaultTenant: "default"}}
+		for _, verified := range []string{"", "false", "True"} {
+			attacker := &PostAuthenticationEvent{Header: Header{TriggerSource: PostAuthenticationAuthentication, UserName: "mallory" + verified},
+				Request: PostAuthenticationRequest{UserAttributes: Attributes{"sub": "sub-mallory" + verified, "email": "ana@example.com",
+					"email_verified": verified}}}
+			require.NoError(t, h.Handle(ctx, attacker))
+			p, err := store.Get(ctx, "sub-mallory"+verified)
+			require.NoError(t, err, "email_verified %q", verified)
+			assert.Equal(t, "default", p.TenantID, "email_verified %q: the default tenant", verified)
+			holder, err := store.GetByEmail(ctx, "ana@example.com")
+			require.NoError(t, err)
+			assert.Equal(t, "sub-victim", holder.ID, "email_verified %q: the address stays the victim's", verified)
+		}
+		// an address nobody holds yet is not taken either
+		free := &PostAuthenticationEvent{Header: Header{TriggerSource: PostAuthenticationAuthentication, UserName: "eve"},
+			Request: PostAuthenticationRequest{UserAttributes: Attributes{"sub": "sub-eve", "email": "new@example.com", "email_verified": "false"}}}
+		require.NoError(t, h.Handle(ctx, free))
+		_, err = store.GetByEmail(ctx, "new@example.com")
+		assert.ErrorIs(t, err, profilestore.ErrNotFound, "an unverified address takes no email guard")
+	})
 	t.Run("store outage never fails the sign-in", func(t *testing.T) {
 		h := &PostAuthenticationHandler{Store: &fakeTouchStore{
 			touch: func(context.Context, string) error { return errors.New("connection refused") },
