@@ -1,10 +1,10 @@
 package migration
 
 // The options and record fields of the legacy sources, which configuration
-// reads and checks in every function; the sources themselves (dynamo.go,
-// postgres.go, mysql.go, cognito.go: the DynamoDB and Cognito clients, pgx,
-// the MySQL driver) are compiled only into the UserMigration artifact and the
-// command-line binary (see sources_other.go).
+// reads and checks; the sources themselves are dynamo.go, postgres.go,
+// mysql.go and cognito.go. The whole package is linked only into the
+// UserMigration artifact and the command-line binary (config/migration.go's
+// and triggers/usermigration.go's build tags; TestArtifactDeps holds it).
 
 import (
 	"errors"

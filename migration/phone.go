@@ -1,12 +1,10 @@
-//go:build !poolside.fn || poolside.fn.usermigration
-
 package migration
 
 // Phone numbers are parsed with github.com/nyaruka/phonenumbers, whose
 // metadata costs ~2.5 MB of allocations when loaded: only the UserMigration
-// artifact and the command-line binary link it (see phone_other.go for the
-// single-function artifacts of the other triggers), and go.mod replaces it
-// with third_party/phonenumbers, which loads the metadata on the first number
+// artifact and the command-line binary link package migration (config's and
+// triggers' build tags), and go.mod replaces the library with
+// third_party/phonenumbers, which loads the metadata on the first number
 // normalized instead of at package init (#17).
 
 import (

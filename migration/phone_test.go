@@ -1,5 +1,3 @@
-//go:build !poolside.fn || poolside.fn.usermigration
-
 package migration
 
 import (

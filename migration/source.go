@@ -75,7 +75,7 @@ type Deps struct {
 	MySQL        MySQLOptions
 	HTTP         HTTPOptions
 	// AWS holds the clients of the dynamodb:// and cognito-idp:// sources
-	// (sources_aws.go); artifacts without those sources have none.
+	// (sources_aws.go).
 	AWS AWSDeps
 }
 

@@ -1,5 +1,3 @@
-//go:build !poolside.fn || poolside.fn.usermigration
-
 package migration
 
 // AWSDeps are the AWS clients of the dynamodb:// and cognito-idp:// sources.

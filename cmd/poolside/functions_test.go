@@ -123,7 +123,7 @@ var heavyPackages = []struct {
 	{"golang.org/x/crypto/bcrypt", []string{"usermigration"}},
 	{"golang.org/x/crypto/argon2", []string{"usermigration"}},
 	{"golang.org/x/crypto/scrypt", []string{"usermigration"}},
-	// The legacy sources' drivers (migration/sources_aws.go's build tag).
+	// The legacy sources' drivers (package migration's).
 	{"github.com/jackc/pgx", []string{"usermigration"}},
 	{"github.com/go-sql-driver/mysql", []string{"usermigration"}},
 	// The AWS service clients, only where a trigger calls them: the profile
