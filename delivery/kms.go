@@ -10,6 +10,8 @@ import (
 	esdk "github.com/aws/aws-encryption-sdk/releases/go/encryption-sdk/awscryptographyencryptionsdksmithygenerated"
 	esdktypes "github.com/aws/aws-encryption-sdk/releases/go/encryption-sdk/awscryptographyencryptionsdksmithygeneratedtypes"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/poolside-io/poolside/internal/deepstack"
 )
 
 // KMS decrypts Encryption SDK messages whose data key is wrapped by one KMS
@@ -55,6 +57,7 @@ func (k *KMS) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
+		deepstack.Grow() // the Encryption SDK and the KMS call run deep
 		out, err := k.client.Decrypt(ctx, esdktypes.DecryptInput{Ciphertext: ciphertext, Keyring: k.keyring})
 		if err != nil {
 			done <- result{err: err}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/poolside-io/poolside/internal/deepstack"
 	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore/profile"
 )
@@ -70,6 +71,7 @@ func (h *PostConfirmationHandler) Handle(ctx context.Context, ev *PostConfirmati
 		} else {
 			go func() {
 				defer close(grouped)
+				deepstack.Grow() // an SDK call on a fresh goroutine
 				groupErr = h.Groups.AddUserToGroup(ctx, ev.UserPoolID, ev.UserName, h.DefaultGroup)
 			}()
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/poolside-io/poolside/config"
+	_ "github.com/poolside-io/poolside/internal/deepstack" // first, to grow the main goroutine before the package inits that recurse
 )
 
 const usage = `poolside — Amazon Cognito user-pool triggers
