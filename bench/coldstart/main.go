@@ -98,6 +98,7 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		samples [2][]time.Duration // hello, function
 		faults  [2][]int64         // minor page faults, exec → kill after the first response
 		cpu     [2][]time.Duration // user+system CPU time, the same span
+		init    [2][]time.Duration // exec → first poll for an event (Lambda's Init Duration)
 		failed  error
 	}
 	var subjects []*subject
@@ -150,6 +151,7 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 				s.samples[side] = append(s.samples[side], d)
 				s.faults[side] = append(s.faults[side], u.faults)
 				s.cpu[side] = append(s.cpu[side], u.cpu)
+				s.init[side] = append(s.init[side], u.init)
 			}
 		}
 	}
@@ -174,15 +176,17 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 			float64(f)/float64(h), pairs[0], pairs[len(pairs)/2], pairs[len(pairs)-1], awsCalls(s.bin, s.env, s.event, stub), note)
 	}
 
-	fmt.Printf("\nwhat the same runs cost the process, exec → killed after the first response (medians)\n")
-	fmt.Printf("%-28s %12s %12s %7s %12s %12s %7s\n", "function", "faults hello", "function", "ratio", "CPU hello", "function", "ratio")
+	fmt.Printf("\nwhat the same runs cost the process, exec → killed after the first response (medians);\n")
+	fmt.Printf("init is exec → first poll for an event (Lambda's Init Duration), the rest of the first response is the invocation\n")
+	fmt.Printf("%-28s %12s %12s %7s %12s %12s %7s %12s %12s\n", "function", "faults hello", "function", "ratio", "CPU hello", "function", "ratio", "init hello", "function")
 	for _, s := range subjects {
 		if s.failed != nil {
 			continue
 		}
 		hf, ff := median(s.faults[0]), median(s.faults[1])
 		hc, fc := median(s.cpu[0]), median(s.cpu[1])
-		fmt.Printf("%-28s %12d %12d %7.2f %12s %12s %7.2f\n", s.fn.Name, hf, ff, float64(ff)/float64(hf), ms(hc), ms(fc), float64(fc)/float64(hc))
+		fmt.Printf("%-28s %12d %12d %7.2f %12s %12s %7.2f %12s %12s\n", s.fn.Name, hf, ff, float64(ff)/float64(hf), ms(hc), ms(fc), float64(fc)/float64(hc),
+			ms(median(s.init[0])), ms(median(s.init[1])))
 	}
 
 	if callgrind {
@@ -238,6 +242,7 @@ type usage struct {
 	rss    int64
 	faults int64
 	cpu    time.Duration
+	init   time.Duration // exec → the first poll for an event
 }
 
 // coldStart starts bin as a fresh execution environment, hands it event and
@@ -291,6 +296,7 @@ func coldStart(bin string, env []string, event []byte, more [][]byte) (time.Dura
 			first = res.at.Sub(start)
 		}
 	}
+	u.init = api.firstPoll().Sub(start)
 	u.rss = peakRSS(cmd.Process.Pid)
 	stop()
 	return first, u, nil

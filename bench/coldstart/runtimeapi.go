@@ -20,8 +20,9 @@ type runtimeAPI struct {
 	srv *http.Server
 
 	mu      sync.Mutex
-	events  [][]byte // events still to hand out
-	next    int      // request id counter
+	events  [][]byte  // events still to hand out
+	next    int       // request id counter
+	polled  time.Time // when the first poll for an event came: the end of init
 	results chan result
 	done    chan struct{} // closed when the environment is torn down
 	timeout time.Duration // each invocation's deadline
@@ -68,6 +69,13 @@ func newRuntimeAPI() (*runtimeAPI, error) {
 
 func (r *runtimeAPI) addr() string { return r.ln.Addr().String() }
 
+// firstPoll is when the runtime first asked for an event (zero before).
+func (r *runtimeAPI) firstPoll() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.polled
+}
+
 // queue sets the events the next invocations get, in order.
 func (r *runtimeAPI) queue(events ...[]byte) {
 	r.mu.Lock()
@@ -88,6 +96,9 @@ func (r *runtimeAPI) nextEvent(w http.ResponseWriter, req *http.Request) {
 	ev := r.events[0]
 	r.events = r.events[1:]
 	r.next++
+	if r.next == 1 {
+		r.polled = time.Now()
+	}
 	id := strconv.Itoa(r.next)
 	r.mu.Unlock()
 	h := w.Header()
