@@ -6,6 +6,12 @@ STATICCHECK_VERSION := v0.8.2
 # the environment Lambda sets (poolside.lambda), stripped and path-free.
 BUILD_TAGS := lambda.norpc,poolside.lambda
 BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
+# The artifacts build against dist/sdk/go.mod: go.mod plus a replace for each
+# AWS SDK service the functions link, by a copy whose v1 endpoint table (which
+# neither the SDK nor poolside calls) is built on first use instead of at every
+# cold start (internal/sdkoverlay).
+SDK_DIR := dist/sdk
+SDK_MODFILE := $(SDK_DIR)/go.mod
 ADDR ?= 127.0.0.1:9001
 
 .PHONY: help run demo portal portal-e2e test test-unit build lint fuzz bench bench-coldstart stress-test timing-check golden tidy-check preview e2e deploy-check clean
@@ -33,11 +39,14 @@ FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
 
 build: $(foreach f,$(FUNCTIONS),dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips: one per function of deploy/functions.txt (bootstrap for provided.al2023)
 
-dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum deploy/functions.txt
+$(SDK_MODFILE): go.mod go.sum $(wildcard internal/sdkoverlay/*.go scripts/sdkoverlay/*.go)
+	$(GO) run ./scripts/sdkoverlay -out $(SDK_DIR)
+
+dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum deploy/functions.txt $(SDK_MODFILE)
 	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_TAGS),poolside.fn,poolside.fn.$$fn; \
 	case " $(FUNCTIONS) " in *" $$fn "*) ;; *) echo "make: $$fn is no artifact of deploy/functions.txt" >&2; exit 1;; esac; \
 	mkdir -p dist/$$stem && echo "build dist/$$stem/bootstrap -tags $$tags" && \
-	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -tags $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -modfile $(SDK_MODFILE) -tags $$tags $(BUILD_LDFLAGS) -o dist/$$stem/bootstrap ./cmd/poolside && \
 	cd dist/$$stem && rm -f ../$$stem.zip && python3 -c "import zipfile,sys; z=zipfile.ZipFile('../$$stem.zip','w',zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo('bootstrap',(1980,1,1,0,0,0)); i.external_attr=0o755<<16; i.compress_type=zipfile.ZIP_DEFLATED; z.writestr(i,open('bootstrap','rb').read()); z.close()"
 	@echo "built dist/$*.zip"
 

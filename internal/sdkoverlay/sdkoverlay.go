@@ -1,0 +1,263 @@
+// Package sdkoverlay builds the Lambda artifacts' Go build overlay
+// (go build -overlay): a copy of each AWS SDK service's generated v1 endpoint
+// table, service/<name>/internal/endpoints/endpoints.go, that is built on
+// first use instead of at package init.
+//
+// The SDK resolves endpoints with its rules engine (EndpointResolverV2); the
+// v1 table is left only for callers of NewDefaultEndpointResolver, which
+// neither the SDK nor poolside calls. Its package init still compiles eight
+// regexps and fills a map per partition: 0.4–0.7 ms and 80–95 KB for every
+// service a function links, on every cold start (README "Performance").
+// Lazy keeps the table and its meaning; it only moves the work to the first
+// call of New, under a sync.OnceValue.
+package sdkoverlay
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Lazy rewrites the source of one generated internal/endpoints/endpoints.go:
+//
+//	var partitionRegexp = struct{…}{…}
+//	var defaultPartitions = endpoints.Partitions{…}
+//	func New() *Resolver { return &Resolver{partitions: defaultPartitions} }
+//
+// becomes
+//
+//	var defaultPartitions = sync.OnceValue(func() endpoints.Partitions {
+//		partitionRegexp := struct{…}{…}
+//		return endpoints.Partitions{…}
+//	})
+//	func New() *Resolver { return &Resolver{partitions: defaultPartitions()} }
+//
+// It refuses (rather than guess) a file whose shape differs: either variable
+// missing or declared with others, used anywhere else, or no "sync" free to
+// import.
+func Lazy(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "endpoints.go", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	text := func(n ast.Node) string { return string(src[off(n.Pos()):off(n.End())]) }
+
+	regexps, regexpsDecl, err := topVar(f, "partitionRegexp")
+	if err != nil {
+		return nil, err
+	}
+	table, tableDecl, err := topVar(f, "defaultPartitions")
+	if err != nil {
+		return nil, err
+	}
+	lit, ok := table.Values[0].(*ast.CompositeLit)
+	if !ok || lit.Type == nil {
+		return nil, fmt.Errorf("defaultPartitions is not a typed composite literal")
+	}
+	// partitionRegexp may only be read inside the table, and the table only
+	// in New: those are the uses that move or change.
+	if uses := outside(f, "partitionRegexp", regexps.Names[0], lit); len(uses) > 0 {
+		return nil, fmt.Errorf("partitionRegexp is used outside defaultPartitions at %s", fset.Position(uses[0].Pos()))
+	}
+	var inNew []*ast.Ident
+	for _, id := range outside(f, "defaultPartitions", table.Names[0], nil) {
+		if fn := enclosingFunc(f, id); fn == nil || fn.Name.Name != "New" || fn.Recv != nil {
+			return nil, fmt.Errorf("defaultPartitions is used outside New at %s", fset.Position(id.Pos()))
+		}
+		inNew = append(inNew, id)
+	}
+	if len(inNew) != 1 {
+		return nil, fmt.Errorf("func New reads defaultPartitions %d times, want 1", len(inNew))
+	}
+	imports, err := importDecl(f)
+	if err != nil {
+		return nil, err
+	}
+
+	lazy := fmt.Sprintf("// defaultPartitions is built on its first use, not at package init (poolside's\n"+
+		"// build overlay, internal/sdkoverlay).\n"+
+		"var defaultPartitions = sync.OnceValue(func() %s {\n\tpartitionRegexp := %s\n\treturn %s\n})",
+		text(lit.Type), text(regexps.Values[0]), text(lit))
+	edits := []edit{
+		{off(inNew[0].Pos()), off(inNew[0].End()), "defaultPartitions()"},
+		{off(regexpsDecl.Pos()), off(regexpsDecl.End()), ""},
+		{off(tableDecl.Pos()), off(tableDecl.End()), lazy},
+		{off(imports.Rparen), off(imports.Rparen), "\t\"sync\"\n"},
+	}
+	slices.SortFunc(edits, func(a, b edit) int { return b.from - a.from })
+	out := slices.Clone(src)
+	for _, e := range edits {
+		out = slices.Concat(out[:e.from], []byte(e.with), out[e.to:])
+	}
+	formatted, err := format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
+	}
+	return formatted, nil
+}
+
+type edit struct {
+	from, to int
+	with     string
+}
+
+// topVar finds the package-level var declaring only name, with one value.
+func topVar(f *ast.File, name string) (*ast.ValueSpec, *ast.GenDecl, error) {
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, s := range g.Specs {
+			v := s.(*ast.ValueSpec)
+			if !slices.ContainsFunc(v.Names, func(id *ast.Ident) bool { return id.Name == name }) {
+				continue
+			}
+			if len(g.Specs) != 1 || len(v.Names) != 1 || len(v.Values) != 1 || v.Type != nil {
+				return nil, nil, fmt.Errorf("var %s is not declared alone as name = value", name)
+			}
+			return v, g, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("no package-level var %s", name)
+}
+
+// outside returns the identifiers named name other than decl that are not
+// inside within (nil: anywhere).
+func outside(f *ast.File, name string, decl *ast.Ident, within ast.Node) []*ast.Ident {
+	var found []*ast.Ident
+	ast.Inspect(f, func(n ast.Node) bool {
+		if within != nil && n == within {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok && id.Name == name && id != decl {
+			found = append(found, id)
+		}
+		return true
+	})
+	return found
+}
+
+func enclosingFunc(f *ast.File, n ast.Node) *ast.FuncDecl {
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Pos() <= n.Pos() && n.End() <= fn.End() {
+			return fn
+		}
+	}
+	return nil
+}
+
+// importDecl is the file's parenthesised import block, which must not
+// already import sync (or anything named sync).
+func importDecl(f *ast.File) (*ast.GenDecl, error) {
+	for _, imp := range f.Imports {
+		if imp.Path.Value == `"sync"` || (imp.Name != nil && imp.Name.Name == "sync") {
+			return nil, fmt.Errorf("the file already imports sync")
+		}
+	}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT && g.Rparen.IsValid() {
+			return g, nil
+		}
+	}
+	return nil, fmt.Errorf("no parenthesised import block")
+}
+
+// endpointsPackage matches the import path of a service's v1 endpoint table.
+var endpointsPackage = regexp.MustCompile(`^github\.com/aws/aws-sdk-go-v2/service/[a-z0-9]+/internal/endpoints$`)
+
+// Package is what go list says of one dependency.
+type Package struct {
+	ImportPath, Dir                      string
+	ModulePath, ModuleVersion, ModuleDir string
+}
+
+// Write makes, under outDir, a copy of the module of every service's v1
+// endpoint table among pkgs with that table rewritten by Lazy, and
+// outDir/go.mod: the main module's go.mod (its text in gomod) with a replace
+// to each copy, for go build -modfile. go.sum goes beside it. A table Lazy
+// refuses is an error, so an SDK update that changes the tables' shape stops
+// the build instead of shipping the eager table unnoticed. It returns how
+// many tables it rewrote.
+func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
+	var replaces []string
+	for _, p := range pkgs {
+		if !endpointsPackage.MatchString(p.ImportPath) {
+			continue
+		}
+		if p.ModuleDir == "" || p.ModuleVersion == "" {
+			return 0, fmt.Errorf("%s: no module version or folder (replaced already?)", p.ImportPath)
+		}
+		src, err := os.ReadFile(filepath.Join(p.Dir, "endpoints.go"))
+		if err != nil {
+			return 0, err
+		}
+		lazy, err := Lazy(src)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", p.ImportPath, err)
+		}
+		copyDir, err := filepath.Abs(filepath.Join(outDir, "mod", filepath.FromSlash(p.ModulePath)+"@"+p.ModuleVersion))
+		if err != nil {
+			return 0, err
+		}
+		if err := os.CopyFS(copyDir, os.DirFS(p.ModuleDir)); err != nil {
+			return 0, fmt.Errorf("copy %s: %w", p.ModulePath, err)
+		}
+		rel, err := filepath.Rel(p.ModuleDir, filepath.Join(p.Dir, "endpoints.go"))
+		if err != nil {
+			return 0, err
+		}
+		target := filepath.Join(copyDir, rel)
+		if err := os.Chmod(target, 0o644); err != nil { // the module cache's files are read-only
+			return 0, err
+		}
+		if err := os.WriteFile(target, lazy, 0o644); err != nil {
+			return 0, err
+		}
+		replaces = append(replaces, fmt.Sprintf("\t%s %s => %s\n", p.ModulePath, p.ModuleVersion, copyDir))
+	}
+	if len(replaces) == 0 {
+		return 0, fmt.Errorf("no AWS SDK service endpoint table among %d packages", len(pkgs))
+	}
+	slices.Sort(replaces)
+	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables.\nreplace (\n"),
+		[]byte(strings.Join(replaces, "")), []byte(")\n"))
+	if err := os.WriteFile(filepath.Join(outDir, "go.mod"), mod, 0o644); err != nil {
+		return 0, err
+	}
+	return len(replaces), os.WriteFile(filepath.Join(outDir, "go.sum"), gosum, 0o644)
+}
+
+// List runs go list in dir for the dependencies of ./cmd/poolside built with
+// tags (the default Lambda tags link every function's packages).
+func List(dir, tags string) ([]Package, error) {
+	cmd := exec.Command("go", "list", "-deps", "-tags", tags, "-f",
+		"{{.ImportPath}}\t{{.Dir}}\t{{with .Module}}{{.Path}}\t{{.Version}}\t{{.Dir}}{{end}}", "./cmd/poolside")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %w: %s", err, stderr.Bytes())
+	}
+	var pkgs []Package
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if f := strings.Split(sc.Text(), "\t"); len(f) == 5 {
+			pkgs = append(pkgs, Package{ImportPath: f[0], Dir: f[1], ModulePath: f[2], ModuleVersion: f[3], ModuleDir: f[4]})
+		}
+	}
+	return pkgs, nil
+}
