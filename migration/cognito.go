@@ -54,9 +54,12 @@ var (
 	_ PasswordChecker = (*CognitoPool)(nil)
 )
 
+// The shapes of a cognito-idp:// source's region and pool id, compiled on
+// first use: only a function that migrates from another pool needs them, and
+// a cold start does not pay for them otherwise.
 var (
-	awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$|^local$`)
-	poolID    = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	awsRegion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$|^local$`) })
+	poolID    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`) })
 )
 
 func init() {
@@ -70,7 +73,7 @@ func init() {
 func NewCognitoPool(u *url.URL, opts CognitoOptions) (*CognitoPool, error) {
 	shown := u.Redacted()
 	region, pool, client := u.Host, strings.Trim(u.Path, "/"), u.Query().Get("client_id")
-	if !awsRegion.MatchString(region) || !poolID.MatchString(pool) || client == "" {
+	if !awsRegion().MatchString(region) || !poolID().MatchString(pool) || client == "" {
 		return nil, fmt.Errorf("legacy source %q: want cognito-idp://REGION/POOL_ID?client_id=APP_CLIENT_ID", shown)
 	}
 	if opts.Client == nil {
