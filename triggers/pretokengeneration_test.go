@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -41,6 +42,20 @@ func (f *fakeLoader) CreateGuarded(_ context.Context, p profilestore.Profile, g 
 	f.ensures++
 	f.guards = append(f.guards, g)
 	return f.ensure(p)
+}
+
+// heldGuard is a store's CreateGuarded when the email guard is held by
+// another profile: the first attempt (which takes the guard) is refused, the
+// next (without it) stores the profile.
+func heldGuard() func(profilestore.Profile) (profilestore.Profile, bool, error) {
+	calls := 0
+	return func(p profilestore.Profile) (profilestore.Profile, bool, error) {
+		calls++
+		if calls == 1 {
+			return profilestore.Profile{}, false, fmt.Errorf("email: %w", profilestore.ErrExists)
+		}
+		return p, true, nil
+	}
 }
 
 func (f *fakeLoader) Adopt(context.Context, string, profilestore.Profile) (profilestore.Profile, error) {
@@ -202,8 +217,10 @@ func TestPreTokenGenerationProfile(t *testing.T) {
 			byEmail: func(string) (profilestore.Profile, error) {
 				return profilestore.Profile{ID: "sub-older", Username: "ana-old"}, nil
 			},
-			ensure: func(p profilestore.Profile) (profilestore.Profile, bool, error) { return p, true, nil },
-			guards: []profilestore.EmailGuard{{Skip: true}}, ensures: 1, tenant: "acme",
+			ensure: heldGuard(),
+			// the transaction finds the guard taken, the holder is read, then
+			// the profile is stored without the guard
+			guards: []profilestore.EmailGuard{{}, {Skip: true}}, ensures: 2, tenant: "acme",
 		},
 		"unverified email: default tenant, no guard": {
 			unverified: true,

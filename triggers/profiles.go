@@ -176,18 +176,15 @@ func createProfile(ctx context.Context, store profileMaker, cognito profileCogni
 		}
 		return prof, created, err
 	}
+	// The guard is usually free: the transaction takes it, with no read
+	// before it (a sign-up is one request). Only when it is held (ErrExists;
+	// or the handle the profile names) does its holder decide what follows.
+	prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{})
+	if !errors.Is(err, profile.ErrExists) {
+		return prof, created, err
+	}
 	holder, err := store.GetByEmail(ctx, p.Email)
-	switch {
-	case errors.Is(err, profile.ErrNotFound):
-		prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{})
-		if !errors.Is(err, profile.ErrExists) {
-			return prof, created, err
-		}
-		// taken in between (or the handle): read the holder and decide below
-		if holder, err = store.GetByEmail(ctx, p.Email); err != nil {
-			return profile.Profile{}, false, fmt.Errorf("profile email holder: %w", err)
-		}
-	case err != nil:
+	if err != nil {
 		return profile.Profile{}, false, fmt.Errorf("profile email holder: %w", err)
 	}
 	if holder.ID == p.ID {
@@ -205,7 +202,7 @@ func createProfile(ctx context.Context, store profileMaker, cognito profileCogni
 	if !gone {
 		return createUnguarded(ctx, store, p, "held by "+holder.ID+" ("+why+")")
 	}
-	prof, created, err := store.CreateGuarded(ctx, p, profile.EmailGuard{From: holder.ID})
+	prof, created, err = store.CreateGuarded(ctx, p, profile.EmailGuard{From: holder.ID})
 	if errors.Is(err, profile.ErrConflict) {
 		return createUnguarded(ctx, store, p, "held by "+holder.ID+" (it moved while being reclaimed)")
 	}
