@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/poolside-io/poolside/internal/deepstack"
 	"github.com/poolside-io/poolside/messages"
 )
 
@@ -105,25 +106,37 @@ func (h *CustomSenderHandler) Handle(ctx context.Context, ev *CustomSenderEvent)
 		return fmt.Errorf("%s: the user has no %s to send to", ev.TriggerSource, map[bool]string{true: "email", false: "phone_number"}[email])
 	}
 
-	code, err := h.code(ctx, ev)
-	if err != nil {
-		return err
-	}
-
+	// The dedupe claim (a DynamoDB write) and the decryption (a KMS call) do
+	// not depend on each other: the claim runs while KMS decrypts, so a
+	// delivery waits for the longer of the two, not their sum.
 	key := sendKey(ev)
+	var claim <-chan claimResult
 	if h.Claims != nil {
 		window := h.Window
 		if window <= 0 {
 			window = DefaultSendWindow
 		}
-		claimed, err := h.Claims.Claim(ctx, key, now(h.Now).Add(window))
-		if err != nil {
+		claim = h.claim(ctx, key, now(h.Now).Add(window))
+	}
+	code, err := h.code(ctx, ev)
+	if claim != nil {
+		c := <-claim
+		switch {
+		case err != nil:
+			// Nothing will be sent: a claim taken must not hold back a retry.
+			if c.err == nil && c.claimed {
+				h.release(ctx, key)
+			}
+		case c.err != nil:
 			// Better a possible duplicate than no code at all.
-			LogAttrs(ctx, slog.String("dedupe", "unavailable"), slog.String("storeError", err.Error()))
-		} else if !claimed {
+			LogAttrs(ctx, slog.String("dedupe", "unavailable"), slog.String("storeError", c.err.Error()))
+		case !c.claimed:
 			LogAttrs(ctx, slog.Bool("duplicate", true), slog.String("sent", "no"))
 			return nil
 		}
+	}
+	if err != nil {
+		return err
 	}
 
 	cat, err := catalog(h.Messages)
@@ -149,14 +162,35 @@ func (h *CustomSenderHandler) Handle(ctx context.Context, ev *CustomSenderEvent)
 	}
 	if err != nil {
 		if h.Claims != nil {
-			if rerr := h.Claims.Release(context.WithoutCancel(ctx), key); rerr != nil {
-				LogAttrs(ctx, slog.String("releaseError", rerr.Error()))
-			}
+			h.release(ctx, key)
 		}
 		return fmt.Errorf("deliver: %w", err)
 	}
 	LogAttrs(ctx, slog.String("sent", "yes"))
 	return nil
+}
+
+type claimResult struct {
+	claimed bool
+	err     error
+}
+
+// claim takes the delivery's dedupe claim in a goroutine of its own.
+func (h *CustomSenderHandler) claim(ctx context.Context, key string, until time.Time) <-chan claimResult {
+	done := make(chan claimResult, 1)
+	go func() {
+		deepstack.Grow() // an AWS call on a fresh goroutine
+		claimed, err := h.Claims.Claim(ctx, key, until)
+		done <- claimResult{claimed: claimed, err: err}
+	}()
+	return done
+}
+
+// release gives the claim up when nothing was delivered.
+func (h *CustomSenderHandler) release(ctx context.Context, key string) {
+	if err := h.Claims.Release(context.WithoutCancel(ctx), key); err != nil {
+		LogAttrs(ctx, slog.String("releaseError", err.Error()))
+	}
 }
 
 // code decrypts the request's code; AccountTakeOverNotification has none.
