@@ -1,7 +1,9 @@
-// Package sdkoverlay builds the Lambda artifacts' Go build overlay
-// (go build -overlay): a copy of each AWS SDK service's generated v1 endpoint
-// table, service/<name>/internal/endpoints/endpoints.go, that is built on
-// first use instead of at package init.
+// Package sdkoverlay lays, over the AWS SDK, what the Lambda artifacts are
+// built with: a copy of each linked service module whose generated v1
+// endpoint table, service/<name>/internal/endpoints/endpoints.go, is built on
+// first use instead of at package init, and a go.mod that replaces the
+// modules by those copies (go build -modfile; go build -overlay refuses
+// files in the module cache).
 //
 // The SDK resolves endpoints with its rules engine (EndpointResolverV2); the
 // v1 table is left only for callers of NewDefaultEndpointResolver, which
@@ -87,7 +89,7 @@ func Lazy(src []byte) ([]byte, error) {
 	}
 
 	lazy := fmt.Sprintf("// defaultPartitions is built on its first use, not at package init (poolside's\n"+
-		"// build overlay, internal/sdkoverlay).\n"+
+		"// Lambda build, internal/sdkoverlay).\n"+
 		"var defaultPartitions = sync.OnceValue(func() %s {\n\tpartitionRegexp := %s\n\treturn %s\n})",
 		text(lit.Type), text(regexps.Values[0]), text(lit))
 	edits := []edit{
