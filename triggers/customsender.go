@@ -106,6 +106,11 @@ func (h *CustomSenderHandler) Handle(ctx context.Context, ev *CustomSenderEvent)
 		return fmt.Errorf("%s: the user has no %s to send to", ev.TriggerSource, map[bool]string{true: "email", false: "phone_number"}[email])
 	}
 
+	// A malformed event is refused before anything is written.
+	ciphertext, err := h.ciphertext(ev)
+	if err != nil {
+		return err
+	}
 	// The dedupe claim (a DynamoDB write) and the decryption (a KMS call) do
 	// not depend on each other: the claim runs while KMS decrypts, so a
 	// delivery waits for the longer of the two, not their sum.
@@ -118,7 +123,7 @@ func (h *CustomSenderHandler) Handle(ctx context.Context, ev *CustomSenderEvent)
 		}
 		claim = h.claim(ctx, key, now(h.Now).Add(window))
 	}
-	code, err := h.code(ctx, ev)
+	code, err := h.decrypt(ctx, ciphertext)
 	if claim != nil {
 		c := <-claim
 		switch {
@@ -193,21 +198,30 @@ func (h *CustomSenderHandler) release(ctx context.Context, key string) {
 	}
 }
 
-// code decrypts the request's code; AccountTakeOverNotification has none.
-func (h *CustomSenderHandler) code(ctx context.Context, ev *CustomSenderEvent) (string, error) {
+// ciphertext is the request's encrypted code; nil for
+// AccountTakeOverNotification, which has none.
+func (h *CustomSenderHandler) ciphertext(ev *CustomSenderEvent) ([]byte, error) {
 	enc := strings.TrimSpace(ev.Request.Code.Reveal())
 	if enc == "" {
 		if ev.TriggerSource == CustomEmailSenderAccountTakeOverNotification {
-			return "", nil
+			return nil, nil
 		}
-		return "", &InvalidEventError{Err: errors.New("request.code is missing")}
+		return nil, &InvalidEventError{Err: errors.New("request.code is missing")}
 	}
 	ciphertext, err := base64.StdEncoding.DecodeString(enc)
 	if err != nil {
-		return "", &InvalidEventError{Err: errors.New("request.code is not base64")}
+		return nil, &InvalidEventError{Err: errors.New("request.code is not base64")}
 	}
 	if h.Decrypter == nil {
-		return "", errors.New("no decrypter configured (POOLSIDE_SENDER_KMS_KEY_ARN)")
+		return nil, errors.New("no decrypter configured (POOLSIDE_SENDER_KMS_KEY_ARN)")
+	}
+	return ciphertext, nil
+}
+
+// decrypt returns the code of a ciphertext ("" for none).
+func (h *CustomSenderHandler) decrypt(ctx context.Context, ciphertext []byte) (string, error) {
+	if ciphertext == nil {
+		return "", nil
 	}
 	plain, err := h.Decrypter.Decrypt(ctx, ciphertext)
 	if err != nil {

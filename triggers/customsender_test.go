@@ -115,3 +115,16 @@ func TestCustomSenderClaimOutcomes(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomSenderRefusesAMalformedCodeBeforeClaiming(t *testing.T) {
+	claims := &fakeClaims{claim: func() (bool, error) { return true, nil }}
+	mail := &sentEmails{}
+	h := &CustomSenderHandler{Email: mail, Claims: claims,
+		Decrypter: fakeDecrypter{decrypt: func(context.Context) ([]byte, error) { return []byte("123456"), nil }}}
+	ev := senderSignUp()
+	ev.Request.Code = "not base64!"
+	var invalid *InvalidEventError
+	require.ErrorAs(t, h.Handle(context.Background(), ev), &invalid)
+	assert.Empty(t, claims.claimed, "nothing is written for a malformed event")
+	assert.Empty(t, mail.sent)
+}
