@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,10 +20,13 @@ import (
 
 const root = "../.." // the main module
 
+// lambdaPackages is go list's answer for the Lambda build, asked once.
+var lambdaPackages = sync.OnceValues(func() ([]Package, error) { return List(root, "lambda.norpc,poolside.lambda") })
+
 // lambdaTables lists the v1 endpoint tables the Lambda artifacts link.
 func lambdaTables(t *testing.T) []Package {
 	t.Helper()
-	pkgs, err := List(root, "lambda.norpc,poolside.lambda")
+	pkgs, err := lambdaPackages()
 	require.NoError(t, err)
 	tables := slices.DeleteFunc(slices.Clone(pkgs), func(p Package) bool { return !endpointsPackage.MatchString(p.ImportPath) })
 	require.NotEmpty(t, tables, "the Lambda build links no AWS SDK service?")
