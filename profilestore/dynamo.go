@@ -2,6 +2,7 @@ package profilestore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -70,11 +71,22 @@ func key(pk string) map[string]types.AttributeValue {
 // record is a profile as stored: the profile's attributes plus its key.
 type record struct {
 	PK string `dynamodbav:"pk"`
+	// Creator is a random token of the create call that wrote the profile:
+	// when that transaction commits but its answer is lost and the SDK sends
+	// it again, the second attempt is refused (DynamoDB Local and moto ignore
+	// the SDK's idempotency token), and the token shows the profile is this
+	// call's own creation rather than someone else's.
+	Creator string `dynamodbav:"creator,omitempty"`
 	Profile
 }
 
 func encode(p Profile) (map[string]types.AttributeValue, error) {
-	item, err := attributevalue.MarshalMap(record{PK: prefixProfile + p.ID, Profile: p})
+	return encodeNew(p, "")
+}
+
+// encodeNew is encode with the token of the call that creates p.
+func encodeNew(p Profile, creator string) (map[string]types.AttributeValue, error) {
+	item, err := attributevalue.MarshalMap(record{PK: prefixProfile + p.ID, Creator: creator, Profile: p})
 	if err != nil {
 		return nil, fmt.Errorf("encode profile: %w", err)
 	}
@@ -101,16 +113,25 @@ func (d *Dynamo) Get(ctx context.Context, id string) (Profile, error) {
 	if id == "" {
 		return Profile{}, ErrNotFound
 	}
+	item, err := d.item(ctx, id)
+	if err != nil {
+		return Profile{}, err
+	}
+	return decode(item)
+}
+
+// item reads the stored profile item with id (ErrNotFound).
+func (d *Dynamo) item(ctx context.Context, id string) (map[string]types.AttributeValue, error) {
 	out, err := d.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &d.table, Key: key(prefixProfile + id), ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return Profile{}, storeErr("get profile", err)
+		return nil, storeErr("get profile", err)
 	}
 	if len(out.Item) == 0 {
-		return Profile{}, ErrNotFound
+		return nil, ErrNotFound
 	}
-	return decode(out.Item)
+	return out.Item, nil
 }
 
 // owner reads a guard item and returns the id it points to.
@@ -197,8 +218,9 @@ func (d *Dynamo) create(ctx context.Context, p Profile, g EmailGuard) (Profile, 
 	if autoHandle {
 		p.Handle = base
 	}
+	me := rand.Text() // this call's token on the profile it writes (record.Creator)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		err := d.putNew(ctx, p, guarded, g.From)
+		err := d.putNew(ctx, p, me, guarded, g.From)
 		if err == nil {
 			return clone(p), true, nil
 		}
@@ -214,10 +236,15 @@ func (d *Dynamo) create(ctx context.Context, p Profile, g EmailGuard) (Profile, 
 			c.reasons = d.probe(ctx, p, guarded, g.From)
 		}
 		switch {
-		case c.failed(0): // the id exists: an earlier attempt or a retry won
-			got, gerr := d.Get(ctx, p.ID)
+		case c.failed(0): // the id exists: this call's lost answer, or another creator won
+			item, gerr := d.item(ctx, p.ID)
 			if gerr == nil {
-				return got, false, nil
+				got, err := decode(item)
+				if err != nil {
+					return Profile{}, false, err
+				}
+				mine, _ := item["creator"].(*types.AttributeValueMemberS)
+				return got, mine != nil && mine.Value == me, nil
 			}
 			if !errors.Is(gerr, ErrNotFound) {
 				return Profile{}, false, gerr
@@ -289,8 +316,8 @@ func (d *Dynamo) probe(ctx context.Context, p Profile, guarded bool, from string
 
 // putNew writes the profile and its guards in one transaction. The email
 // guard is written when guarded: new, or taken over from profile from.
-func (d *Dynamo) putNew(ctx context.Context, p Profile, guarded bool, from string) error {
-	item, err := encode(p)
+func (d *Dynamo) putNew(ctx context.Context, p Profile, creator string, guarded bool, from string) error {
+	item, err := encodeNew(p, creator)
 	if err != nil {
 		return err
 	}

@@ -173,3 +173,37 @@ func TestDynamoClaimSurvivesALostAnswer(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, got, "another claim within the window")
 }
+
+// A profile whose transaction committed but whose answer was lost is still
+// this call's creation when the SDK resends it and the resend is refused
+// (moto, like DynamoDB Local, ignores the SDK's idempotency token): created
+// is true, the email guard is the profile's, and a later create finds it.
+func TestDynamoCreateSurvivesALostAnswer(t *testing.T) {
+	db := dynamoClient(t)
+	table := newTable(t, db)
+	lose := &loseFirstAnswer{op: "TransactWriteItems"}
+	var attempts requestCounter
+	attempts.ops = map[string]int{}
+	flaky := dynamodb.New(db.Options(), func(o *dynamodb.Options) {
+		o.HTTPClient = &http.Client{Transport: lose}
+	}, attempts.option)
+	s := profilestore.NewDynamo(flaky, table, nil)
+	ctx := context.Background()
+	p := profilestore.Profile{ID: "sub-lost", Email: "lost@example.com", GivenName: "Ana", FamilyName: "Lima"}
+
+	got, created, err := s.CreateGuarded(ctx, p, profilestore.EmailGuard{})
+	require.NoError(t, err)
+	require.True(t, lose.lost.Load(), "the first answer was lost")
+	require.GreaterOrEqual(t, attempts.ops["TransactWriteItems"], 2, "the SDK sent the transaction again")
+	assert.True(t, created, "the resent transaction finds this call's own profile")
+	holder, err := s.GetByEmail(ctx, "lost@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, got, holder)
+
+	_, created, err = s.Ensure(ctx, p)
+	require.NoError(t, err)
+	assert.False(t, created, "a later call finds the profile")
+	_, created, err = s.CreateGuarded(ctx, p, profilestore.EmailGuard{})
+	require.NoError(t, err)
+	assert.False(t, created, "a later create of the same id is not its creation")
+}
