@@ -147,19 +147,24 @@ func (l *loseFirstAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, err
 }
 
+// losingStore is a store on a new table whose client loses the answer to
+// the first request of op, counting the requests it sends.
+func losingStore(t *testing.T, op string) (*profilestore.Dynamo, *loseFirstAnswer, *requestCounter) {
+	db := dynamoClient(t)
+	table := newTable(t, db)
+	lose := &loseFirstAnswer{op: op}
+	attempts := &requestCounter{ops: map[string]int{}}
+	flaky := dynamodb.New(db.Options(), func(o *dynamodb.Options) {
+		o.HTTPClient = &http.Client{Transport: lose}
+	}, attempts.option)
+	return profilestore.NewDynamo(flaky, table, nil), lose, attempts
+}
+
 // A claim whose write committed but whose answer was lost is still this
 // call's claim when the SDK resends it: the code is sent once, not never. A
 // second, separate claim of the key is still refused.
 func TestDynamoClaimSurvivesALostAnswer(t *testing.T) {
-	db := dynamoClient(t)
-	table := newTable(t, db)
-	lose := &loseFirstAnswer{op: "PutItem"}
-	var attempts requestCounter
-	attempts.ops = map[string]int{}
-	flaky := dynamodb.New(db.Options(), func(o *dynamodb.Options) {
-		o.HTTPClient = &http.Client{Transport: lose}
-	}, attempts.option)
-	s := profilestore.NewDynamo(flaky, table, nil)
+	s, lose, attempts := losingStore(t, "PutItem")
 	ctx := context.Background()
 	until := time.Now().Add(time.Hour)
 
@@ -179,15 +184,7 @@ func TestDynamoClaimSurvivesALostAnswer(t *testing.T) {
 // (moto, like DynamoDB Local, ignores the SDK's idempotency token): created
 // is true, the email guard is the profile's, and a later create finds it.
 func TestDynamoCreateSurvivesALostAnswer(t *testing.T) {
-	db := dynamoClient(t)
-	table := newTable(t, db)
-	lose := &loseFirstAnswer{op: "TransactWriteItems"}
-	var attempts requestCounter
-	attempts.ops = map[string]int{}
-	flaky := dynamodb.New(db.Options(), func(o *dynamodb.Options) {
-		o.HTTPClient = &http.Client{Transport: lose}
-	}, attempts.option)
-	s := profilestore.NewDynamo(flaky, table, nil)
+	s, lose, attempts := losingStore(t, "TransactWriteItems")
 	ctx := context.Background()
 	p := profilestore.Profile{ID: "sub-lost", Email: "lost@example.com", GivenName: "Ana", FamilyName: "Lima"}
 
