@@ -195,6 +195,23 @@ func TestArtifactDeps(t *testing.T) {
 	}
 }
 
+// TestSendersPrewarmP384: the sender artifacts, and only they, start
+// building the P-384 tables at init (internal/prewarm's start.go): every
+// event they answer checks a P-384 signature.
+func TestSendersPrewarmP384(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list per artifact")
+	}
+	for _, a := range readFunctions(t) {
+		sender := strings.HasPrefix(a.Triggers, "Custom") && strings.HasSuffix(a.Triggers, "Sender")
+		tags := "lambda.norpc,poolside.lambda,poolside.fn,poolside.fn." + a.Name
+		out, err := exec.Command("go", "list", "-deps", "-tags", tags, "-f", "{{.ImportPath}} {{.GoFiles}}", ".").CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		starts := regexp.MustCompile(`(?m)^github\.com/poolside-io/poolside/internal/prewarm \[.*\bstart\.go\b`).Match(out)
+		assert.Equal(t, sender, starts, "%s (%s): builds internal/prewarm/start.go", a.Name, a.Triggers)
+	}
+}
+
 // TestUserMigrationInitLoadsNoPhoneMetadata: the UserMigration artifact links
 // github.com/nyaruka/phonenumbers, whose v1.8.1 package init decodes all its
 // metadata (2.4 MB, 35,000 allocations, ≈ 13 ms of the cold start); go.mod's

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/poolside-io/poolside/delivery"
+	"github.com/poolside-io/poolside/internal/deepstack"
+	"github.com/poolside-io/poolside/internal/prewarm"
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -35,7 +37,7 @@ func (a *app) senderHandler() (*triggers.CustomSenderHandler, error) {
 	if c, ok := store.(sendClaimer); ok {
 		h.Claims = c
 	}
-	h.Decrypter = &lazyDecrypter{build: sync.OnceValues(func() (*delivery.KMS, error) {
+	decrypter := &lazyDecrypter{build: sync.OnceValues(func() (*delivery.KMS, error) {
 		if a.cfg.Senders.KMSKeyARN == "" {
 			return nil, errors.New("POOLSIDE_SENDER_KMS_KEY_ARN is not set")
 		}
@@ -51,6 +53,17 @@ func (a *app) senderHandler() (*triggers.CustomSenderHandler, error) {
 		})
 		return delivery.NewKMS(c, a.cfg.Senders.KMSKeyARN)
 	})}
+	h.Decrypter = decrypter
+	// Every event decrypts, so the decrypter (no network call; an error is
+	// kept for Decrypt) and the signature check's tables are built now, off
+	// the main goroutine: the work overlaps the rest of start-up and the wait
+	// for the first event instead of preceding its KMS call. The sender
+	// artifacts started the tables at init already (package prewarm).
+	go func() {
+		deepstack.Grow()
+		_, _ = decrypter.build()
+		prewarm.P384()
+	}()
 	a.sender = h
 	return h, nil
 }

@@ -1,0 +1,29 @@
+// Package prewarm does, off the critical path, work Go defers to a first use
+// that a function's first event is known to make.
+//
+// P384 is the one such work today. Go builds P-384's table of generator
+// multiples the first time a P-384 key is derived or a signature checked:
+// about 22 M instructions, 5–10 ms on one core, more than the rest of a
+// custom sender's first event together (README "Performance"). Cognito signs
+// every custom sender message with ECDSA P-384 (the Encryption SDK's default
+// algorithm suite), so each sender's first Decrypt paid it, after KMS had
+// answered. The sender artifacts start P384 in a goroutine from this
+// package's init (start.go): the package imports only crypto/ecdh, so it
+// initialises early, and the tables are built while the rest of the process
+// starts and the first event waits on the network. That is work moved, not
+// added: the first signature check needs the tables anyway.
+package prewarm
+
+import "crypto/ecdh"
+
+// P384 builds, once per process, the P-384 generator tables crypto/ecdsa's
+// signature check uses. crypto/ecdh and crypto/ecdsa share Go's one P-384
+// implementation (crypto/internal/fips140/nistec) and so its tables;
+// TestP384 fails if a Go release stops sharing them. Safe to call from any
+// goroutine, any number of times: a call made while another builds the
+// tables waits for it.
+func P384() {
+	var one [48]byte // the scalar 1: a valid key; nothing is kept
+	one[len(one)-1] = 1
+	_, _ = ecdh.P384().NewPrivateKey(one[:])
+}
