@@ -75,8 +75,9 @@ type sendClaimer interface {
 }
 
 // The lazy adapters (here and in wire_customemailsender.go,
-// wire_customsmssender.go) build their SDK client on the first event, so a
-// function's cold start makes none.
+// wire_customsmssender.go) build their SDK client on first use, so the main
+// goroutine's init builds none: SES and SNS on the first event, the
+// decrypter from senderHandler's goroutine (or the first event, if first).
 type lazyDecrypter struct {
 	build func() (*delivery.KMS, error)
 }
