@@ -13,8 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/poolside-io/poolside/delivery"
-	"github.com/poolside-io/poolside/internal/deepstack"
-	"github.com/poolside-io/poolside/internal/prewarm"
+	_ "github.com/poolside-io/poolside/internal/prewarm" // the sender artifacts build P-384's tables from its init
 	"github.com/poolside-io/poolside/triggers"
 )
 
@@ -37,7 +36,7 @@ func (a *app) senderHandler() (*triggers.CustomSenderHandler, error) {
 	if c, ok := store.(sendClaimer); ok {
 		h.Claims = c
 	}
-	decrypter := &lazyDecrypter{build: sync.OnceValues(func() (*delivery.KMS, error) {
+	h.Decrypter = &lazyDecrypter{build: sync.OnceValues(func() (*delivery.KMS, error) {
 		if a.cfg.Senders.KMSKeyARN == "" {
 			return nil, errors.New("POOLSIDE_SENDER_KMS_KEY_ARN is not set")
 		}
@@ -53,17 +52,6 @@ func (a *app) senderHandler() (*triggers.CustomSenderHandler, error) {
 		})
 		return delivery.NewKMS(c, a.cfg.Senders.KMSKeyARN)
 	})}
-	h.Decrypter = decrypter
-	// Every event decrypts, so the decrypter (no network call; an error is
-	// kept for Decrypt) and the signature check's tables are built now, off
-	// the main goroutine: the work overlaps the rest of start-up and the wait
-	// for the first event instead of preceding its KMS call. The sender
-	// artifacts started the tables at init already (package prewarm).
-	go func() {
-		deepstack.Grow()
-		_, _ = decrypter.build()
-		prewarm.P384()
-	}()
 	a.sender = h
 	return h, nil
 }
@@ -75,9 +63,8 @@ type sendClaimer interface {
 }
 
 // The lazy adapters (here and in wire_customemailsender.go,
-// wire_customsmssender.go) build their SDK client on first use, so the main
-// goroutine's init builds none: SES and SNS on the first event, the
-// decrypter from senderHandler's goroutine (or the first event, if first).
+// wire_customsmssender.go) build their SDK client on the first event, so a
+// function's cold start makes none.
 type lazyDecrypter struct {
 	build func() (*delivery.KMS, error)
 }
