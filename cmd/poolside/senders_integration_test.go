@@ -9,6 +9,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -254,6 +255,36 @@ func TestCustomSMSSenderAgainstMoto(t *testing.T) {
 		})
 	}
 	assert.NotContains(t, logs.String(), "200000", "never log a code")
+}
+
+// Concurrent deliveries (poolside serve runs up to 4 invocations at once)
+// each send their own code. Under make test's -race this also holds that the
+// Encryption SDK, which is not safe for concurrent use
+// (aws/aws-encryption-sdk#902), is called one at a time.
+func TestCustomSMSSenderConcurrentDeliveries(t *testing.T) {
+	f := newSenderFixture(t)
+	var logs bytes.Buffer
+	a := f.app(t, &logs)
+	run := time.Now().UnixMicro() % 1_000_000
+	const n = 4
+	phones, codes, payloads := make([]string, n), make([]string, n), make([][]byte, n)
+	for i := range n { // the fixture's own Encryption SDK calls come first, one at a time
+		phones[i] = fmt.Sprintf("+1556%06d%d", run, i)
+		codes[i] = fmt.Sprintf("%06d", 300000+i*7919)
+		payloads[i] = senderEvent(triggers.CustomSMSSenderSignUp, fmt.Sprintf("user-%d", i), "ana@example.com", phones[i], f.encrypt(t, codes[i], true))
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = invokeSender(t, a, payloads[i]) })
+	}
+	wg.Wait()
+	for i := range n {
+		require.NoError(t, errs[i], "delivery %d; log:\n%s", i, logs.String())
+		sent := snsSent(t, f.ep, phones[i])
+		require.NotEmpty(t, sent, "delivery %d went out", i)
+		assert.Contains(t, sent[0], codes[i], "delivery %d carries its own code", i)
+	}
 }
 
 // A code encrypted under another key does not decrypt: the user reads the
