@@ -77,16 +77,25 @@ type record struct {
 	// the SDK's idempotency token), and the token shows the profile is this
 	// call's own creation rather than someone else's.
 	Creator string `dynamodbav:"creator,omitempty"`
+	// Writer is the same for the last update (update, setTime): PutItem and
+	// UpdateItem carry no idempotency token at all, so a resent write whose
+	// first attempt committed would otherwise apply its change twice.
+	Writer string `dynamodbav:"writer,omitempty"`
 	Profile
 }
 
 func encode(p Profile) (map[string]types.AttributeValue, error) {
-	return encodeNew(p, "")
+	return encodeRecord(record{Profile: p})
 }
 
 // encodeNew is encode with the token of the call that creates p.
 func encodeNew(p Profile, creator string) (map[string]types.AttributeValue, error) {
-	item, err := attributevalue.MarshalMap(record{PK: prefixProfile + p.ID, Creator: creator, Profile: p})
+	return encodeRecord(record{Creator: creator, Profile: p})
+}
+
+func encodeRecord(r record) (map[string]types.AttributeValue, error) {
+	r.PK = prefixProfile + r.ID
+	item, err := attributevalue.MarshalMap(r)
 	if err != nil {
 		return nil, fmt.Errorf("encode profile: %w", err)
 	}
@@ -478,8 +487,12 @@ func num(n int64) types.AttributeValue {
 }
 
 // update reads the profile, applies change and writes it back if nobody
-// changed it in between (optimistic concurrency on version), retrying a few times.
+// changed it in between (optimistic concurrency on version), retrying a few
+// times. A refused write that finds this call's token (record.Writer) was
+// this call's own, its answer lost and the SDK's resend refused: it is not
+// applied a second time.
 func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) error) (Profile, error) {
+	me := rand.Text()
 	for attempt := 0; attempt < 5; attempt++ {
 		p, err := d.Get(ctx, id)
 		if err != nil {
@@ -494,7 +507,7 @@ func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) er
 		}
 		p.UpdatedAt = d.clock()
 		p.Version = old + 1
-		item, err := encode(p)
+		item, err := encodeRecord(record{Writer: me, Profile: p})
 		if err != nil {
 			return Profile{}, err
 		}
@@ -505,6 +518,11 @@ func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) er
 		})
 		err = storeErr("update profile", err)
 		if errors.Is(err, ErrConflict) {
+			if mine, ok, err := d.writtenBy(ctx, id, me); err != nil {
+				return Profile{}, err
+			} else if ok {
+				return mine, nil
+			}
 			continue
 		}
 		if err != nil {
@@ -515,8 +533,34 @@ func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) er
 	return Profile{}, fmt.Errorf("update profile %s: %w", id, ErrConflict)
 }
 
+// writtenBy reads profile id and reports whether its last write carries
+// token: a refused write that was in fact this call's own.
+func (d *Dynamo) writtenBy(ctx context.Context, id, token string) (Profile, bool, error) {
+	item, err := d.item(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Profile{}, false, nil
+	}
+	if err != nil || writer(item) != token {
+		return Profile{}, false, err
+	}
+	p, err := decode(item)
+	return p, err == nil, err
+}
+
+// writer is the token of the update that last wrote item (record.Writer).
+func writer(item map[string]types.AttributeValue) string {
+	w, _ := item["writer"].(*types.AttributeValueMemberS)
+	if w == nil {
+		return ""
+	}
+	return w.Value
+}
+
 // setTime sets one timestamp attribute with a single conditional update: no
-// read, so PostAuthentication stays one round trip.
+// read, so PostAuthentication stays one round trip. Its token (record.Writer)
+// makes a resend of a committed update fail its condition instead of bumping
+// the version again; only then does it read, to tell that from a profile
+// that is gone.
 func (d *Dynamo) setTime(ctx context.Context, id, attr string, at time.Time) error {
 	ts, err := attributevalue.Marshal(at.UTC().Truncate(time.Millisecond))
 	if err != nil {
@@ -526,17 +570,26 @@ func (d *Dynamo) setTime(ctx context.Context, id, attr string, at time.Time) err
 	if err != nil {
 		return err
 	}
+	me := &types.AttributeValueMemberS{Value: rand.Text()}
 	_, err = d.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 &d.table,
 		Key:                       key(prefixProfile + id),
-		UpdateExpression:          aws.String("SET #t = :t, updatedAt = :now ADD version :one"),
-		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		UpdateExpression:          aws.String("SET #t = :t, updatedAt = :now, writer = :me ADD version :one"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND (attribute_not_exists(writer) OR writer <> :me)"),
 		ExpressionAttributeNames:  map[string]string{"#t": attr},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": ts, ":now": now, ":one": num(1)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": ts, ":now": now, ":one": num(1), ":me": me},
 	})
 	err = storeErr("update "+attr, err)
 	if errors.Is(err, ErrConflict) {
-		return ErrNotFound // the only condition is existence
+		item, gerr := d.item(ctx, id)
+		switch {
+		case gerr != nil:
+			return gerr // ErrNotFound: the condition refused a missing profile
+		case writer(item) == me.Value:
+			return nil // the resend of this call's committed update
+		default: // created or rewritten in between
+			return fmt.Errorf("update %s: %w", attr, ErrConflict)
+		}
 	}
 	return err
 }
@@ -555,6 +608,12 @@ func (d *Dynamo) SetPasswordChanged(ctx context.Context, id string, at time.Time
 func (d *Dynamo) Delete(ctx context.Context, id string) error {
 	for attempt := 0; attempt < 5; attempt++ {
 		p, err := d.Get(ctx, id)
+		if attempt > 0 && errors.Is(err, ErrNotFound) {
+			// refused, and now gone: this call's transaction committed with its
+			// answer lost (DynamoDB Local and moto ignore the SDK's idempotency
+			// token), or another delete won; either way the profile is deleted
+			return nil
+		}
 		if err != nil {
 			return err
 		}

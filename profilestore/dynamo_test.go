@@ -179,6 +179,64 @@ func TestDynamoClaimSurvivesALostAnswer(t *testing.T) {
 	assert.False(t, got, "another claim within the window")
 }
 
+// An update, a sign-in's timestamp and a delete whose write committed but
+// whose answer was lost each take effect once when the SDK resends them:
+// PutItem and UpdateItem carry no idempotency token at all (in DynamoDB
+// too), and moto ignores TransactWriteItems' one. Before, the update's
+// resend was refused and its change applied again (version 3, seen in CI),
+// the timestamp's resend bumped the version again, and the delete's resend
+// answered ErrNotFound.
+func TestDynamoWritesSurviveALostAnswer(t *testing.T) {
+	ctx := context.Background()
+	ana := profilestore.Profile{ID: "sub-lost", Email: "lost@example.com", GivenName: "Ana", FamilyName: "Lima"}
+
+	t.Run("Update", func(t *testing.T) {
+		s, lose, attempts := losingStore(t, "PutItem")
+		created, err := s.Create(ctx, ana)
+		require.NoError(t, err)
+		got, err := s.Update(ctx, ana.ID, func(p *profilestore.Profile) error { p.Badges = append(p.Badges, "EARLY_BIRD"); return nil })
+		require.NoError(t, err)
+		require.True(t, lose.lost.Load(), "the first answer was lost")
+		require.Equal(t, 2, attempts.ops["PutItem"], "the SDK sent the write again")
+		assert.Equal(t, int64(2), got.Version)
+		stored, err := s.Get(ctx, ana.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), stored.Version, "one change, one version")
+		assert.Equal(t, append(created.Badges, "EARLY_BIRD"), stored.Badges, "the change applied once")
+		assert.Equal(t, got, stored)
+	})
+	t.Run("TouchLogin", func(t *testing.T) {
+		s, lose, attempts := losingStore(t, "UpdateItem")
+		_, err := s.Create(ctx, ana)
+		require.NoError(t, err)
+		at := time.Date(2026, 11, 24, 3, 4, 5, 0, time.UTC)
+		require.NoError(t, s.TouchLogin(ctx, ana.ID, at))
+		require.True(t, lose.lost.Load(), "the first answer was lost")
+		require.Equal(t, 2, attempts.ops["UpdateItem"], "the SDK sent the update again")
+		stored, err := s.Get(ctx, ana.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), stored.Version, "one sign-in, one version")
+		require.NotNil(t, stored.LastLoginAt)
+		assert.Equal(t, at, *stored.LastLoginAt)
+		require.NoError(t, s.TouchLogin(ctx, ana.ID, at.Add(time.Hour)), "a later sign-in (a new token) is not refused")
+		assert.ErrorIs(t, s.TouchLogin(ctx, "sub-none", at), profilestore.ErrNotFound)
+	})
+	t.Run("Delete", func(t *testing.T) {
+		s, lose, attempts := losingStore(t, "")
+		_, err := s.Create(ctx, ana)
+		require.NoError(t, err)
+		lose.op = "TransactWriteItems" // the delete's, not the create's
+		require.NoError(t, s.Delete(ctx, ana.ID))
+		require.True(t, lose.lost.Load(), "the first answer was lost")
+		require.GreaterOrEqual(t, attempts.ops["TransactWriteItems"], 3, "the create, the delete and its resend")
+		_, err = s.Get(ctx, ana.ID)
+		assert.ErrorIs(t, err, profilestore.ErrNotFound)
+		_, err = s.GetByEmail(ctx, ana.Email)
+		assert.ErrorIs(t, err, profilestore.ErrNotFound, "the guard went with it")
+		assert.ErrorIs(t, s.Delete(ctx, ana.ID), profilestore.ErrNotFound, "a later delete finds nothing")
+	})
+}
+
 // A profile whose transaction committed but whose answer was lost is still
 // this call's creation when the SDK resends it and the resend is refused
 // (moto, like DynamoDB Local, ignores the SDK's idempotency token): created
