@@ -9,7 +9,8 @@
 // (PAY_PER_REQUEST; deploy/template.yaml declares it, `poolside table create`
 // creates it for local use). Item kinds:
 //
-//	pk = "PROFILE#<id>"       the profile: every Profile field under its JSON name, plus pk
+//	pk = "PROFILE#<id>"       the profile: every Profile field under its JSON name, plus pk and
+//	                          the random token of the call that last wrote it (creator or writer)
 //	pk = "EMAIL#<email>"      guard: profileId; email normalised to lower case. A profile may be
 //	                          stored without it (EmailGuard.Skip) or take it over (EmailGuard.From)
 //	pk = "HANDLE#<@handle>"   guard: profileId; handle lower-cased, with the @
@@ -24,7 +25,11 @@
 // consistent. Updates are optimistic: a read, then a Put conditioned on the
 // version read (ErrConflict after a few lost races); TouchLogin and
 // SetPasswordChanged are single conditional UpdateItems (no read), so
-// PostAuthentication costs one round trip.
+// PostAuthentication costs one round trip. PutItem and UpdateItem have no
+// idempotency token, and DynamoDB Local and moto ignore TransactWriteItems'
+// one, so a write the SDK resends after its answer was lost may find its own
+// first attempt committed: the call's token (creator, writer, claimant) lets
+// it tell that from another writer's change, and it is not applied twice.
 //
 // Handles are "@" + the PascalCase ASCII fold of the name (@AnaLima). A taken
 // handle gets the smallest free numeric suffix (@AnaLima1, @AnaLima2…), found
