@@ -56,6 +56,7 @@ type suite struct {
 	clientID string
 	dbDir    string
 	cogLog   string
+	read     map[string]int // messages deliveredMessage has returned, per username
 }
 
 func env(t *testing.T, key string) string {
@@ -219,29 +220,41 @@ func wrongPassword(t *testing.T, err error) {
 
 var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 
-// deliveredMessage is what cognito-local printed for the last message sent to
-// username (one box per message), with box characters and all whitespace
-// removed, as the box wraps long lines.
+// deliveredMessage is what cognito-local printed for the newest message sent
+// to username (one box per message), with box characters and all whitespace
+// removed, as the box wraps long lines. cognito-local's logger writes from a
+// worker thread, so a box may land in the log just after the API call that
+// sent it has answered: the log is read again until it holds one box more
+// for username than this suite has read (the 30 s are a guard against a
+// message never sent, not a speed requirement).
 func (s *suite) deliveredMessage(t *testing.T, username string) string {
 	t.Helper()
-	b, err := os.ReadFile(s.cogLog)
-	require.NoError(t, err)
-	to := regexp.MustCompile(`Username:\s+` + regexp.QuoteMeta(username) + `\s`)
-	boxes := strings.Split(ansi.ReplaceAllString(string(b), ""), "╭")
-	for i := len(boxes) - 1; i > 0; i-- {
-		box, _, _ := strings.Cut(boxes[i], "╰")
-		if !to.MatchString(box) {
-			continue
-		}
-		return strings.Map(func(r rune) rune {
-			if r == '│' || r == ' ' || r == '\n' || r == '\t' || r == '\r' {
-				return -1
-			}
-			return r
-		}, box)
+	if s.read == nil {
+		s.read = map[string]int{}
 	}
-	t.Fatalf("cognito-local delivered no message to %s", username)
-	return ""
+	to := regexp.MustCompile(`Username:\s+` + regexp.QuoteMeta(username) + `\s`)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, err := os.ReadFile(s.cogLog)
+		require.NoError(t, err)
+		var mine []string
+		for _, box := range strings.Split(ansi.ReplaceAllString(string(b), ""), "╭")[1:] {
+			if box, _, closed := strings.Cut(box, "╰"); closed && to.MatchString(box) {
+				mine = append(mine, box)
+			}
+		}
+		if len(mine) > s.read[username] {
+			s.read[username] = len(mine)
+			return strings.Map(func(r rune) rune {
+				if r == '│' || r == ' ' || r == '\n' || r == '\t' || r == '\r' {
+					return -1
+				}
+				return r
+			}, mine[len(mine)-1])
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cognito-local delivered no new message to %s (%d read before)", username, s.read[username])
+		}
+	}
 }
 
 // step runs one step of a story; a failed step ends the story.
