@@ -222,11 +222,12 @@ var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 
 // deliveredMessage is what cognito-local printed for the newest message sent
 // to username (one box per message), with box characters and all whitespace
-// removed, as the box wraps long lines. cognito-local's logger writes from a
-// worker thread, so a box may land in the log just after the API call that
-// sent it has answered: the log is read again until it holds one box more
-// for username than this suite has read (the 30 s are a guard against a
-// message never sent, not a speed requirement).
+// removed, as the box wraps long lines. cognito-local's logger (pino-pretty
+// 7.6 on an asynchronous sonic-boom stream) buffers its writes, so a box may
+// land in the log just after the API call that sent it has answered: the log
+// is read again until it holds one box more for username than this suite has
+// read (the 30 s are a guard against a message never sent, not a speed
+// requirement).
 func (s *suite) deliveredMessage(t *testing.T, username string) string {
 	t.Helper()
 	if s.read == nil {
