@@ -252,8 +252,7 @@ func (d *Dynamo) create(ctx context.Context, p Profile, g EmailGuard) (Profile, 
 				if err != nil {
 					return Profile{}, false, err
 				}
-				mine, _ := item["creator"].(*types.AttributeValueMemberS)
-				return got, mine != nil && mine.Value == me, nil
+				return got, token(item, "creator") == me, nil
 			}
 			if !errors.Is(gerr, ErrNotFound) {
 				return Profile{}, false, gerr
@@ -493,11 +492,11 @@ func num(n int64) types.AttributeValue {
 // applied a second time.
 func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) error) (Profile, error) {
 	me := rand.Text()
+	p, err := d.Get(ctx, id)
+	if err != nil {
+		return Profile{}, err
+	}
 	for attempt := 0; attempt < 5; attempt++ {
-		p, err := d.Get(ctx, id)
-		if err != nil {
-			return Profile{}, err
-		}
 		old, before := p.Version, clone(p)
 		if err := change(&p); err != nil {
 			return Profile{}, err
@@ -518,10 +517,10 @@ func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) er
 		})
 		err = storeErr("update profile", err)
 		if errors.Is(err, ErrConflict) {
-			if mine, ok, err := d.writtenBy(ctx, id, me); err != nil {
-				return Profile{}, err
-			} else if ok {
-				return mine, nil
+			// one read decides: this call's own write, or the next attempt's base
+			var mine bool
+			if p, mine, err = d.writtenBy(ctx, id, me); err != nil || mine {
+				return p, err
 			}
 			continue
 		}
@@ -533,27 +532,26 @@ func (d *Dynamo) update(ctx context.Context, id string, change func(*Profile) er
 	return Profile{}, fmt.Errorf("update profile %s: %w", id, ErrConflict)
 }
 
-// writtenBy reads profile id and reports whether its last write carries
-// token: a refused write that was in fact this call's own.
-func (d *Dynamo) writtenBy(ctx context.Context, id, token string) (Profile, bool, error) {
+// writtenBy reads profile id (ErrNotFound) and reports whether its last
+// update carries the token want: a refused write that was in fact this
+// call's own.
+func (d *Dynamo) writtenBy(ctx context.Context, id, want string) (Profile, bool, error) {
 	item, err := d.item(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Profile{}, false, nil
-	}
-	if err != nil || writer(item) != token {
+	if err != nil {
 		return Profile{}, false, err
 	}
 	p, err := decode(item)
-	return p, err == nil, err
+	return p, err == nil && token(item, "writer") == want, err
 }
 
-// writer is the token of the update that last wrote item (record.Writer).
-func writer(item map[string]types.AttributeValue) string {
-	w, _ := item["writer"].(*types.AttributeValueMemberS)
-	if w == nil {
+// token is a profile item's call token attr ("creator" or "writer", see
+// record), "" when it has none.
+func token(item map[string]types.AttributeValue, attr string) string {
+	t, _ := item[attr].(*types.AttributeValueMemberS)
+	if t == nil {
 		return ""
 	}
-	return w.Value
+	return t.Value
 }
 
 // setTime sets one timestamp attribute with a single conditional update: no
@@ -585,7 +583,7 @@ func (d *Dynamo) setTime(ctx context.Context, id, attr string, at time.Time) err
 		switch {
 		case gerr != nil:
 			return gerr // ErrNotFound: the condition refused a missing profile
-		case writer(item) == me.Value:
+		case token(item, "writer") == me.Value:
 			return nil // the resend of this call's committed update
 		default: // created or rewritten in between
 			return fmt.Errorf("update %s: %w", attr, ErrConflict)
