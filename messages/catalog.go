@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	texttemplate "text/template"
 
+	texttemplate "github.com/DataDog/datadog-agent/pkg/template/text"
 	"golang.org/x/text/language"
 )
 

@@ -14,6 +14,15 @@
 // (POOLSIDE_TEMPLATES_DIR) overrides any file or adds a locale at start-up
 // (Load).
 //
+// The templates run on github.com/DataDog/datadog-agent/pkg/template (text
+// and html): Go's text/template and html/template, regenerated from the
+// standard library with one change, a template cannot call a method. The
+// standard text/template looks up methods by a name only known at run time,
+// which makes the linker keep every exported method of every type a program
+// stores in an interface: with it, each Lambda artifact was about twice its
+// size (cmd/poolside's TestArtifactsLinkOnlyCalledMethods, #17). The data the
+// templates see has fields only.
+//
 // Rendering keeps Cognito's placeholders ({####}, {username}) byte for byte
 // through HTML and URL escaping, cleans every user attribute, and replaces a
 // part that breaks one of Cognito's limits by a minimal fallback.

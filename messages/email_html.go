@@ -2,7 +2,7 @@
 
 package messages
 
-import htmltemplate "html/template"
+import htmltemplate "github.com/DataDog/datadog-agent/pkg/template/html"
 
 // htmlEmails: this build renders emails (the CustomMessage and sender
 // artifacts, the CLI and tests). See email_none.go for the others.

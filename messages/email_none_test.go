@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// An artifact built without html/template still answers refusals in every
+// An artifact built without the HTML escaper still answers refusals in every
 // locale, still checks a POOLSIDE_TEMPLATES_DIR's refusals, and renders no
 // email without reporting a problem.
 func TestNoHTMLCatalog(t *testing.T) {
