@@ -252,6 +252,7 @@ export class Poolside extends Construct {
 
     this.profileTable = props.profileTable ?? this.newProfileTable();
     this.env = {
+      GOMAXPROCS: '1', // the Go runtime: one P, as the SAM template's Globals (README "Performance")
       POOLSIDE_PROFILE_STORE: `dynamodb://${this.profileTable.tableName}`,
       POOLSIDE_TENANT_DOMAINS: props.tenantDomains ?? '',
       POOLSIDE_DEFAULT_TENANT: props.defaultTenant ?? 'default',
