@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/poolside-io/poolside/delivery"
-	_ "github.com/poolside-io/poolside/internal/prewarm" // the sender artifacts build P-384's tables from its init
 	"github.com/poolside-io/poolside/triggers"
 )
 

@@ -6,15 +6,21 @@
 // about 22 M instructions, 5–10 ms on one core, more than the rest of a
 // custom sender's first event together (README "Performance"). Cognito signs
 // every custom sender message with ECDSA P-384 (the Encryption SDK's default
-// algorithm suite), so each sender's first Decrypt paid it, after KMS had
-// answered. The sender artifacts start P384 in a goroutine from this
-// package's init (start.go): the package imports only crypto/ecdh, so it
-// initialises early, and the tables are built while the rest of the process
-// starts and the first event waits on the network. That is work moved, not
-// added: the first signature check needs the tables anyway.
+// algorithm suite), so each sender's first Decrypt paid it after KMS had
+// answered. delivery.KMS.Decrypt calls Start as it begins: the tables are
+// built in a goroutine while the KMS call and the send claim wait on the
+// network. With one P (the deployment recipes set GOMAXPROCS=1: no function
+// gets more than one vCPU) that goroutine runs exactly then, in the CPU the
+// waits leave idle; started earlier (an init, as until now) it would take
+// the P when the process first polls for an event and hold the event back
+// for as long as the tables take. That is work moved, not added: the first
+// signature check needs the tables anyway.
 package prewarm
 
-import "crypto/ecdh"
+import (
+	"crypto/ecdh"
+	"sync"
+)
 
 // P384 builds, once per process, the P-384 generator tables crypto/ecdsa's
 // signature check uses. crypto/ecdh and crypto/ecdsa share Go's one P-384
@@ -27,3 +33,9 @@ func P384() {
 	one[len(one)-1] = 1
 	_, _ = ecdh.P384().NewPrivateKey(one[:])
 }
+
+var started sync.Once
+
+// Start runs P384 in a goroutine, the first time it is called in the
+// process; later calls do nothing. It returns at once.
+func Start() { started.Do(func() { go P384() }) }
