@@ -31,6 +31,7 @@ test: ## vet + race tests, integration suites included (starts moto_server on lo
 	$(GO) test -count=1 -tags poolside.lambda -run TestLoadAWS ./cmd/poolside
 	$(GO) test -count=1 -tags poolside.fn,poolside.fn.preauthentication -run NoHTML ./messages
 	cd third_party/phonenumbers && $(GO) test -race -count=1 .
+	bash scripts/check-ddtemplate.sh
 
 # One artifact per Lambda function (deploy/functions.txt): ./cmd/poolside built
 # with poolside.fn,poolside.fn.<artifact>, so each links only what its trigger

@@ -92,3 +92,10 @@ require (
 // POOLSIDE.md says what changed and how scripts/vendor-phonenumbers.sh
 // re-applies the patch on an upgrade.
 replace github.com/nyaruka/phonenumbers => ./third_party/phonenumbers
+
+// DataDog's template copy (above) names the standard html/template's types,
+// and so runs that package's init (0.3–0.6 ms) in every artifact;
+// third_party/ddtemplate is v0.85.2 with no-stdlib-html.patch, which names
+// text/template's FuncMap and declares its own content types instead
+// (POOLSIDE.md; scripts/vendor-ddtemplate.sh re-applies it on an upgrade).
+replace github.com/DataDog/datadog-agent/pkg/template => ./third_party/ddtemplate

@@ -12,12 +12,10 @@ import (
 // read only the refusals and subjects/SMS texts of the catalog. They compile
 // without the HTML escaper (the html package of DataDog's template copy,
 // doc.go), whose package initialisation takes 0.3–0.6 ms of a cold start
-// (GODEBUG=inittrace=1, #17). The standard html/template package is still
-// linked, for the FuncMap type the copy's text package names, so its own
-// init (the same 0.3–0.6 ms, 64 allocations) runs in every artifact: a price
-// the copy's twice smaller artifacts repay many times over. Their catalog
-// holds no email templates, Render and Deliver leave the email empty without
-// a problem, and POOLSIDE_TEMPLATES_DIR's email.html files are checked by the
+// (GODEBUG=inittrace=1, #17), and no artifact links the standard
+// html/template (third_party/ddtemplate's patch). Their catalog holds no
+// email templates, Render and Deliver leave the email empty without a
+// problem, and POOLSIDE_TEMPLATES_DIR's email.html files are checked by the
 // CustomMessage function, which renders them.
 const htmlEmails = false
 

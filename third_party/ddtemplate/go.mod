@@ -1,0 +1,3 @@
+module github.com/DataDog/datadog-agent/pkg/template
+
+go 1.26.0
