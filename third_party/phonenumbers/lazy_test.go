@@ -1,7 +1,7 @@
 package phonenumbers
 
-// POOLSIDE (lazy-init.patch): the metadata and the package-level regexps are
-// loaded on first use, not at package init, and that first use is safe from
+// POOLSIDE (lazy-init.patch): the metadata, the package-level regexps and the
+// protobuf registrations are loaded on first use, not at package init, and that first use is safe from
 // many goroutines (go test -race). Upstream's tests are not vendored;
 // POOLSIDE.md says how to run them.
 
@@ -11,6 +11,9 @@ import (
 )
 
 func TestMetadataLoadsOnFirstUse(t *testing.T) {
+	if File_phonenumber_proto != nil || File_phonemetadata_proto != nil {
+		t.Fatal("package init registered the protobuf descriptors")
+	}
 	if currentMetadata != nil || currMetadataColl != nil {
 		t.Fatal("package init loaded the metadata")
 	}
@@ -56,6 +59,14 @@ func TestMetadataLoadsOnFirstUse(t *testing.T) {
 	wg.Wait()
 	if currentMetadata == nil || len(shortNumberRegionToMetadataMap) == 0 {
 		t.Fatal("first use loaded nothing")
+	}
+	if File_phonenumber_proto == nil || File_phonemetadata_proto == nil {
+		t.Fatal("first use registered no protobuf descriptors")
+	}
+	// The protobuf runtime's reflection on a message, after the lazy registration.
+	n, err := ParseAndKeepRawInput("+55 11 91234-5678", "BR")
+	if err != nil || n.String() == "" || n.GetCountryCodeSource().String() != "FROM_NUMBER_WITH_PLUS_SIGN" {
+		t.Fatalf("Parse: %v, %q, %v", n, n.GetCountryCodeSource(), err)
 	}
 }
 

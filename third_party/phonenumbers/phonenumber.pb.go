@@ -96,10 +96,12 @@ func (x PhoneNumber_CountryCodeSource) String() string {
 }
 
 func (PhoneNumber_CountryCodeSource) Descriptor() protoreflect.EnumDescriptor {
+	protoInit() // POOLSIDE: lazy registration (lazyproto.go)
 	return file_phonenumber_proto_enumTypes[0].Descriptor()
 }
 
 func (PhoneNumber_CountryCodeSource) Type() protoreflect.EnumType {
+	protoInit() // POOLSIDE: lazy registration (lazyproto.go)
 	return &file_phonenumber_proto_enumTypes[0]
 }
 
@@ -195,6 +197,7 @@ const (
 )
 
 func (x *PhoneNumber) Reset() {
+	protoInit() // POOLSIDE: lazy registration (lazyproto.go)
 	*x = PhoneNumber{}
 	if protoimpl.UnsafeEnabled {
 		mi := &file_phonenumber_proto_msgTypes[0]
@@ -210,6 +213,7 @@ func (x *PhoneNumber) String() string {
 func (*PhoneNumber) ProtoMessage() {}
 
 func (x *PhoneNumber) ProtoReflect() protoreflect.Message {
+	protoInit() // POOLSIDE: lazy registration (lazyproto.go)
 	mi := &file_phonenumber_proto_msgTypes[0]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -355,7 +359,7 @@ var file_phonenumber_proto_depIdxs = []int32{
 	0, // [0:1] is the sub-list for field type_name
 }
 
-func init() { file_phonenumber_proto_init() }
+// POOLSIDE: registered on first use (lazyproto.go), not at package init.
 func file_phonenumber_proto_init() {
 	if File_phonenumber_proto != nil {
 		return
