@@ -28,6 +28,7 @@ type app struct {
 	store   profile.Store
 	sender  *triggers.CustomSenderHandler // both custom senders share it
 	apiState
+	storeState
 }
 
 // newApp reads the configuration and wires every enabled trigger this build has.

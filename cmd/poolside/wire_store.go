@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -15,17 +16,33 @@ import (
 	"github.com/poolside-io/poolside/profilestore"
 )
 
-// dynamoClient builds a DynamoDB client, honouring POOLSIDE_DYNAMODB_ENDPOINT.
+// storeState is the app's DynamoDB client, in the builds that have one
+// (wire_nostore.go: the others).
+type storeState struct {
+	dynamoOnce sync.Once
+	dynamo     *dynamodb.Client
+	dynamoErr  error
+}
+
+// dynamoClient returns the process's DynamoDB client, built on first use,
+// honouring POOLSIDE_DYNAMODB_ENDPOINT. The profile store, the senders'
+// claims and UserMigration's DynamoDB legacy source share it: one client,
+// one connection pool, so a first event that reads the legacy table and then
+// writes the profile opens one connection (a TLS handshake in AWS), not two.
 func (a *app) dynamoClient() (*dynamodb.Client, error) {
-	awsCfg, err := a.awsOnce()
-	if err != nil {
-		return nil, fmt.Errorf("AWS configuration: %w", err)
-	}
-	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if a.cfg.DynamoDBEndpoint != "" {
-			o.BaseEndpoint = aws.String(a.cfg.DynamoDBEndpoint)
+	a.dynamoOnce.Do(func() {
+		awsCfg, err := a.awsOnce()
+		if err != nil {
+			a.dynamoErr = fmt.Errorf("AWS configuration: %w", err)
+			return
 		}
-	}), nil
+		a.dynamo = dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+			if a.cfg.DynamoDBEndpoint != "" {
+				o.BaseEndpoint = aws.String(a.cfg.DynamoDBEndpoint)
+			}
+		})
+	})
+	return a.dynamo, a.dynamoErr
 }
 
 // profileStore returns the configured store, built once.

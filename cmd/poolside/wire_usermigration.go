@@ -49,13 +49,7 @@ func (a *app) legacySource() (migration.Store, error) {
 		MySQL:        a.cfg.Migration.MySQL,
 		HTTP:         a.cfg.Migration.HTTP,
 		AWS: migration.AWSDeps{
-			DynamoDB: func() (migration.DynamoAPI, error) {
-				c, err := a.dynamoClient()
-				if err != nil {
-					return nil, err
-				}
-				return c, nil
-			},
+			DynamoDB: a.legacyDynamo,
 			Cognito: migration.CognitoOptions{
 				ClientSecret: a.cfg.Migration.CognitoClientSecret,
 				Client: func(region string) (migration.CognitoAPI, error) {
@@ -73,4 +67,15 @@ func (a *app) legacySource() (migration.Store, error) {
 			},
 		},
 	})
+}
+
+// legacyDynamo is the DynamoDB legacy source's client: the profile store's
+// (wire_store.go), so the first event's legacy read and profile write share
+// one connection pool.
+func (a *app) legacyDynamo() (migration.DynamoAPI, error) {
+	c, err := a.dynamoClient()
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
