@@ -11,7 +11,7 @@
 // built in a goroutine while the KMS call and the send claim wait on the
 // network. With one P (the deployment recipes set GOMAXPROCS=1: no function
 // gets more than one vCPU) that goroutine runs exactly then, in the CPU the
-// waits leave idle; started earlier (an init, as until now) it would take
+// waits leave idle; started earlier (from an init) it would take
 // the P when the process first polls for an event and hold the event back
 // for as long as the tables take. That is work moved, not added: the first
 // signature check needs the tables anyway.
