@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/poolside-io/poolside/internal/replace"
 )
 
 // Cognito's limits on a CustomMessage response, in characters.
@@ -174,6 +176,7 @@ func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Messag
 	var problems []string
 	var msg Message
 	var b bytes.Buffer
+	b.Grow(2 << 10) // the email, 1–2 KB rendered: one allocation instead of six growing ones
 
 	if htmlEmails { // else an artifact that sends no email (email_none.go)
 		b.Reset()
@@ -235,7 +238,7 @@ func sentSMSLength(s string, kind Kind, ph Placeholders, userName string) int {
 	if ph.Username != "" {
 		pairs = append(pairs, ph.Username, userName)
 	}
-	return utf8.RuneCountInString(strings.NewReplacer(pairs...).Replace(s))
+	return utf8.RuneCountInString(replace.InOrder(s, pairs...))
 }
 
 func checkSubject(err error, s string) string {

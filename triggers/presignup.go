@@ -243,9 +243,10 @@ func (h *PreSignUpHandler) emailHolder(ctx context.Context, pool, email string, 
 // EmailFilter is the ListUsers filter for an exact email match, with
 // backslashes and quotation marks escaped.
 func EmailFilter(email string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-	return `email = "` + r.Replace(email) + `"`
+	return `email = "` + filterEscaper.Replace(email) + `"`
 }
+
+var filterEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 func userAttr(as []UserAttribute, name string) string {
 	for _, a := range as {

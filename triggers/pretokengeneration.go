@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/poolside-io/poolside/internal/replace"
 	"github.com/poolside-io/poolside/messages"
 	"github.com/poolside-io/poolside/profilestore/profile"
 )
@@ -288,7 +289,7 @@ func (t TokenPolicy) expand(templates []string, tenant, role string) []string {
 		if (strings.Contains(tpl, ScopeTenant) && tenant == "") || (strings.Contains(tpl, ScopeRole) && role == "") {
 			continue
 		}
-		s := strings.NewReplacer(ScopeTenant, tenant, ScopeRole, role).Replace(tpl)
+		s := replace.InOrder(tpl, ScopeTenant, tenant, ScopeRole, role)
 		if s == "" || strings.ContainsFunc(s, unicode.IsSpace) {
 			continue
 		}

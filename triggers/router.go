@@ -261,43 +261,52 @@ func marshal(v any) (json.RawMessage, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
+// eventOrder is the order encodeEvent writes the event's known fields in.
+var eventOrder = []string{"version", "triggerSource", "region", "userPoolId", "userName", "callerContext", "request", "response"}
+
 // encodeEvent writes the event's top-level fields in a stable order: the
-// header first, then request, then response, then anything else.
+// header first, then request, then response, then anything else. The buffer
+// is sized up front: growing it was a fifth of what a warm invocation
+// allocated.
 func encodeEvent(raw map[string]json.RawMessage) []byte {
-	order := []string{"version", "triggerSource", "region", "userPoolId", "userName", "callerContext", "request", "response"}
-	seen := map[string]bool{}
 	var rest []string
-	for _, k := range order {
-		seen[k] = true
-	}
-	for k := range raw {
-		if !seen[k] {
+	size := 2
+	for k, v := range raw {
+		size += len(k) + len(v) + 4 // the key's quotes, the colon, the comma
+		if !slices.Contains(eventOrder, k) {
 			rest = append(rest, k)
 		}
 	}
 	slices.Sort(rest)
-	var b bytes.Buffer
-	b.WriteByte('{')
-	first := true
-	for _, k := range append(order, rest...) {
+	b := make([]byte, 0, size)
+	b = append(b, '{')
+	write := func(k string, quoted bool) {
 		v, ok := raw[k]
 		if !ok {
-			continue
+			return
 		}
-		if !first {
-			b.WriteByte(',')
+		if len(b) > 1 {
+			b = append(b, ',')
 		}
-		first = false
-		key, _ := json.Marshal(k)
-		b.Write(key)
-		b.WriteByte(':')
+		if quoted { // the known names need no escaping
+			b = append(append(append(b, '"'), k...), '"')
+		} else {
+			key, _ := json.Marshal(k)
+			b = append(b, key...)
+		}
+		b = append(b, ':')
 		// Every value is valid JSON already: the event's parts were checked
 		// when it was decoded, the response was marshalled here. Written as
 		// they are (re-compacting was 15 % of a warm CustomMessage).
-		b.Write(v)
+		b = append(b, v...)
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	for _, k := range eventOrder {
+		write(k, true)
+	}
+	for _, k := range rest {
+		write(k, false)
+	}
+	return append(b, '}')
 }
 
 // record collects attributes a handler adds to its invocation's log line.

@@ -116,6 +116,26 @@ func TestRouterReturnsWholeEvent(t *testing.T) {
 		`"response":{"autoConfirmUser":true,"autoVerifyEmail":false,"autoVerifyPhone":false},"zExtra":{"kept":true}}`, string(out))
 }
 
+// The fields the router does not know come after the response, sorted by
+// name, their names escaped as encoding/json escapes them; absent header
+// fields stay absent.
+func TestEncodeEventOrderAndEscaping(t *testing.T) {
+	raw := map[string]json.RawMessage{
+		"response":      json.RawMessage(`{}`),
+		"zeta":          json.RawMessage(`1`),
+		`a"b`:           json.RawMessage(`true`),
+		"<x>":           json.RawMessage(`null`),
+		"request":       json.RawMessage(`{"a":[1,2]}`),
+		"triggerSource": json.RawMessage(`"PreSignUp_SignUp"`),
+		"Version":       json.RawMessage(`"2"`),
+	}
+	got := encodeEvent(raw)
+	assert.Equal(t, `{"triggerSource":"PreSignUp_SignUp","request":{"a":[1,2]},"response":{},`+
+		`"\u003cx\u003e":null,"Version":"2","a\"b":true,"zeta":1}`, string(got))
+	assert.True(t, json.Valid(got))
+	assert.Equal(t, `{}`, string(encodeEvent(map[string]json.RawMessage{})))
+}
+
 // What really arrives: versions as strings or numbers, absent or null maps,
 // boolean attribute values, [] responses, array preferredRole.
 func TestTolerantDecoding(t *testing.T) {
