@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -398,4 +400,56 @@ func TestDecodeErrorsInPlainWords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decodeHeader reads what json.Unmarshal of the whole event read into a
+// Header, for every fixture event and for the shapes real and hostile events
+// take (null, numbers, escapes, invalid UTF-8, extra fields); only a key
+// spelled in another case is no longer read, as "request" never was.
+func TestDecodeHeaderMatchesWholeEventDecode(t *testing.T) {
+	payloads := []string{
+		`{}`,
+		`{"version":"1","triggerSource":"PreSignUp_SignUp","region":"us-east-1","userPoolId":"us-east-1_x","userName":"u","callerContext":{"awsSdkVersion":"aws-sdk-js-3","clientId":"c"}}`,
+		`{"version":1,"triggerSource":null,"region":null,"userPoolId":"p","userName":null,"callerContext":null}`,
+		`{"version":null,"userName":"m\u00e4rta \"q\" \\ \/ \n","region":"\ud83d\ude00"}`,
+		"{\"userName\":\"\xff\xfe bad utf-8\",\"userPoolId\":\"é日本\"}",
+		`{"callerContext":{"clientId":"c","extra":[1,{"x":2}],"awsSdkVersion":"v"},"zzz":{"userName":"not this one"}}`,
+		`{"userName":"first","userName":"second"}`,
+	}
+	entries, err := os.ReadDir("../fixtures/events")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".json") {
+			b, err := os.ReadFile(filepath.Join("../fixtures/events", e.Name()))
+			require.NoError(t, err)
+			payloads = append(payloads, string(b))
+		}
+	}
+	require.Greater(t, len(payloads), 40)
+	for _, p := range payloads {
+		var raw map[string]json.RawMessage
+		if json.Unmarshal([]byte(p), &raw) != nil || raw == nil {
+			continue // the router refuses it before the header
+		}
+		var want Header
+		wantErr := json.Unmarshal([]byte(p), &want)
+		got, gotErr := decodeHeader(raw)
+		if wantErr != nil {
+			assert.Error(t, gotErr, p)
+			continue
+		}
+		require.NoError(t, gotErr, p)
+		assert.Equal(t, want, got, p)
+	}
+	for _, bad := range []string{`{"region":3}`, `{"userName":true}`, `{"version":{}}`, `{"callerContext":"x"}`, `{"triggerSource":[]}`} {
+		var raw map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(bad), &raw))
+		_, err := decodeHeader(raw)
+		assert.Error(t, err, bad)
+	}
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(`{"TriggerSource":"PreSignUp_SignUp","triggerSource":"PostConfirmation_ConfirmSignUp"}`), &raw))
+	got, err := decodeHeader(raw)
+	require.NoError(t, err)
+	assert.Equal(t, Source("PostConfirmation_ConfirmSignUp"), got.TriggerSource)
 }
