@@ -170,13 +170,15 @@ func servesSource(t triggers.Trigger, payload []byte) bool {
 	return !ok || got == t
 }
 
-// eventSource reads only the payload's triggerSource ("" when unreadable).
+// eventSource reads only the payload's triggerSource ("" when unreadable),
+// by its exact key, as the router does.
 func eventSource(payload []byte) triggers.Source {
-	var h struct {
-		TriggerSource triggers.Source `json:"triggerSource"`
+	var raw map[string]json.RawMessage
+	var s triggers.Source
+	if json.Unmarshal(payload, &raw) == nil {
+		_ = json.Unmarshal(raw["triggerSource"], &s)
 	}
-	_ = json.Unmarshal(payload, &h)
-	return h.TriggerSource
+	return s
 }
 
 // functionName reduces an ARN ("arn:aws:lambda:…:function:name:alias") to its name.

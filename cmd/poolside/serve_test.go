@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolside-io/poolside/triggers"
 )
 
 // A taken port is named, said to be in use, and the way to pick another given.
@@ -24,4 +26,15 @@ func TestServeOnATakenPort(t *testing.T) {
 	assert.Contains(t, msg, addr+" is already in use")
 	assert.Contains(t, msg, "--addr")
 	assert.Contains(t, msg, "make run ADDR=")
+}
+
+// The Invoke API picks the function by the key the router reads: exactly
+// "triggerSource", not another spelling of it.
+func TestEventSourceReadsTheRoutersKey(t *testing.T) {
+	assert.Equal(t, triggers.Source("PreSignUp_SignUp"), eventSource([]byte(`{"triggerSource":"PreSignUp_SignUp"}`)))
+	assert.Equal(t, triggers.Source("PreSignUp_SignUp"),
+		eventSource([]byte(`{"triggerSource":"PreSignUp_SignUp","TriggerSource":"PostConfirmation_ConfirmSignUp"}`)))
+	assert.Equal(t, triggers.Source(""), eventSource([]byte(`{"TRIGGERSOURCE":"PreSignUp_SignUp"}`)))
+	assert.Equal(t, triggers.Source(""), eventSource([]byte(`not json`)))
+	assert.Equal(t, triggers.Source(""), eventSource([]byte(`{"triggerSource":7}`)))
 }
