@@ -176,10 +176,9 @@ func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Messag
 	var problems []string
 	var msg Message
 	var b bytes.Buffer
-	b.Grow(2 << 10) // the email, 1–2 KB rendered: one allocation instead of six growing ones
 
 	if htmlEmails { // else an artifact that sends no email (email_none.go)
-		b.Reset()
+		b.Grow(2 << 10) // the email, 1–2 KB rendered: one allocation instead of six growing ones
 		err := set.email.ExecuteTemplate(&b, name, d)
 		msg.Email = strings.TrimSpace(swap(b.String()))
 		if p := checkMessage("email", err, msg.Email, MinEmailLength, MaxEmailLength, kind, ph); p != "" {
