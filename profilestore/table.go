@@ -31,7 +31,8 @@ func TableInput(table string) *dynamodb.CreateTableInput {
 }
 
 // CreateTable creates the profile table and waits until it is active. An
-// existing table is not an error (created is false).
+// existing table is not an error (created is false). created is also false
+// when the SDK retried a CreateTable whose lost first attempt made the table.
 func CreateTable(ctx context.Context, db tableAPI, table string) (created bool, err error) {
 	_, err = db.CreateTable(ctx, TableInput(table))
 	var inUse *types.ResourceInUseException
