@@ -40,7 +40,7 @@ FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
 
 build: $(foreach f,$(FUNCTIONS),dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips: one per function of deploy/functions.txt (bootstrap for provided.al2023)
 
-$(SDK_MODFILE): go.mod go.sum $(wildcard internal/sdkoverlay/*.go scripts/sdkoverlay/*.go)
+$(SDK_MODFILE): go.mod go.sum $(wildcard internal/sdkoverlay/*.go internal/sdkoverlay/*.txt scripts/sdkoverlay/*.go)
 	$(GO) run ./scripts/sdkoverlay -out $(SDK_DIR)
 
 dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum deploy/functions.txt $(SDK_MODFILE)

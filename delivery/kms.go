@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/poolside-io/poolside/internal/deepstack"
-	"github.com/poolside-io/poolside/internal/prewarm"
 )
 
 // KMS decrypts Encryption SDK messages whose data key is wrapped by one KMS
@@ -32,9 +31,6 @@ type KMS struct {
 // tests ever wait here; a sender's decryption then waits for the one before
 // it, KMS call included.
 var esdkTurn sync.Mutex
-
-// startP384 is prewarm.Start; a test counts its calls.
-var startP384 = prewarm.Start
 
 // NewKMS returns a decrypter for messages encrypted under keyARN. It makes no
 // network call: KMS is called on each Decrypt.
@@ -74,9 +70,6 @@ func (k *KMS) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error) {
 		err   error
 	}
 	done := make(chan result, 1)
-	// The message's P-384 signature is checked after KMS answers: build the
-	// curve's tables while this call and the send claim wait on the network.
-	startP384()
 	go func() {
 		deepstack.Grow() // the Encryption SDK and the KMS call run deep
 		esdkTurn.Lock()

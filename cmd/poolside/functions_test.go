@@ -103,8 +103,6 @@ var heavyPackages = []struct {
 	{"github.com/aws/aws-encryption-sdk", []string{"customemailsender", "customsmssender"}},
 	{"github.com/aws/aws-cryptographic-material-providers-library", []string{"customemailsender", "customsmssender"}},
 	{"github.com/aws/aws-sdk-go-v2/service/kms", []string{"customemailsender", "customsmssender"}},
-	// The P-384 tables, built while a sender's first Decrypt waits on KMS (delivery/kms.go).
-	{"github.com/poolside-io/poolside/internal/prewarm", []string{"customemailsender", "customsmssender"}},
 	// The Encryption SDK's KMS keyring imports the shared config chain.
 	{"github.com/aws/aws-sdk-go-v2/config", []string{"customemailsender", "customsmssender"}},
 	// Each sender links its own channel's client (delivery/ses.go, delivery/sns.go build tags).

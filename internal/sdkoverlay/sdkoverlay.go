@@ -1,17 +1,22 @@
-// Package sdkoverlay lays, over the AWS SDK, what the Lambda artifacts are
-// built with: a copy of each linked service module whose generated v1
-// endpoint table, service/<name>/internal/endpoints/endpoints.go, is built on
-// first use instead of at package init, and a go.mod that replaces the
-// modules by those copies (go build -modfile; go build -overlay refuses
-// files in the module cache).
+// Package sdkoverlay lays, over the AWS SDK and the Encryption SDK's
+// primitives, what the Lambda artifacts are built with: a copy of each module
+// to change, rewritten, and a go.mod that replaces the modules by those
+// copies (go build -modfile; go build -overlay refuses files in the module
+// cache). Two rewrites, each refusing a file of a shape it does not know:
 //
-// The SDK resolves endpoints with its rules engine (EndpointResolverV2); the
-// v1 table is left only for callers of NewDefaultEndpointResolver, which
-// neither the SDK nor poolside calls. Its package init still compiles eight
-// regexps and fills a map per partition: 0.4–0.7 ms and 80–95 KB for every
-// service a function links, on every cold start (README "Performance").
-// Lazy keeps the table and its meaning; it only moves the work to the first
-// call of New, under a sync.OnceValue.
+// Lazy, for each linked service module: its generated v1 endpoint table,
+// service/<name>/internal/endpoints/endpoints.go, is built on first use
+// instead of at package init. The SDK resolves endpoints with its rules
+// engine (EndpointResolverV2); the v1 table is left only for callers of
+// NewDefaultEndpointResolver, which neither the SDK nor poolside calls. Its
+// package init still compiles eight regexps and fills a map per partition:
+// 0.4–0.7 ms and 80–95 KB for every service a function links, on every cold
+// start (README "Performance"). Lazy keeps the table and its meaning; it only
+// moves the work to the first call of New, under a sync.OnceValue.
+//
+// TableFree, for the Material Providers Library's signature extern: the
+// custom senders' P-384 signature check no longer builds Go's table of
+// generator multiples first (tablefree.go).
 package sdkoverlay
 
 import (
@@ -186,27 +191,38 @@ type Package struct {
 	ModulePath, ModuleVersion, ModuleDir string
 }
 
-// Write makes, under outDir, a copy of the module of every service's v1
-// endpoint table among pkgs with that table rewritten by Lazy, and
+// Write makes, under outDir, a copy of each module to rewrite, and
 // outDir/go.mod: the main module's go.mod (its text in gomod) with a replace
-// to each copy, for go build -modfile. go.sum goes beside it. A table Lazy
-// refuses is an error, so an SDK update that changes the tables' shape stops
-// the build instead of shipping the eager table unnoticed. It returns how
-// many tables it rewrote.
+// to each copy, for go build -modfile. go.sum goes beside it. The modules are
+// those among pkgs of every service's v1 endpoint table, rewritten by Lazy,
+// and of the Material Providers Library's signature extern, rewritten by
+// TableFree. A file either refuses is an error, so an update that changes its
+// shape stops the build instead of shipping the eager code unnoticed. It
+// returns how many modules it copied.
 func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 	var replaces []string
+	tables := 0
 	for _, p := range pkgs {
-		if !endpointsPackage.MatchString(p.ImportPath) {
+		var file string
+		var rewrite func([]byte) ([]byte, error)
+		var extra map[string][]byte
+		switch {
+		case endpointsPackage.MatchString(p.ImportPath):
+			file, rewrite = "endpoints.go", Lazy
+			tables++
+		case p.ImportPath == signaturePackage:
+			file, rewrite, extra = "externs.go", TableFree, map[string][]byte{tableFreeFileName: tableFreeFile}
+		default:
 			continue
 		}
 		if p.ModuleDir == "" || p.ModuleVersion == "" {
 			return 0, fmt.Errorf("%s: no module version or folder (replaced already?)", p.ImportPath)
 		}
-		src, err := os.ReadFile(filepath.Join(p.Dir, "endpoints.go"))
+		src, err := os.ReadFile(filepath.Join(p.Dir, file))
 		if err != nil {
 			return 0, err
 		}
-		lazy, err := Lazy(src)
+		rewritten, err := rewrite(src)
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", p.ImportPath, err)
 		}
@@ -217,24 +233,30 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 		if err := os.CopyFS(copyDir, os.DirFS(p.ModuleDir)); err != nil {
 			return 0, fmt.Errorf("copy %s: %w", p.ModulePath, err)
 		}
-		rel, err := filepath.Rel(p.ModuleDir, filepath.Join(p.Dir, "endpoints.go"))
+		rel, err := filepath.Rel(p.ModuleDir, p.Dir)
 		if err != nil {
 			return 0, err
 		}
-		target := filepath.Join(copyDir, rel)
+		target := filepath.Join(copyDir, rel, file)
 		if err := os.Chmod(target, 0o644); err != nil { // the module cache's files are read-only
 			return 0, err
 		}
-		if err := os.WriteFile(target, lazy, 0o644); err != nil {
+		if err := os.WriteFile(target, rewritten, 0o644); err != nil {
 			return 0, err
+		}
+		for name, text := range extra {
+			if err := os.WriteFile(filepath.Join(copyDir, rel, name), text, 0o644); err != nil {
+				return 0, err
+			}
 		}
 		replaces = append(replaces, fmt.Sprintf("\t%s %s => %s\n", p.ModulePath, p.ModuleVersion, copyDir))
 	}
-	if len(replaces) == 0 {
+	if tables == 0 {
 		return 0, fmt.Errorf("no AWS SDK service endpoint table among %d packages", len(pkgs))
 	}
 	slices.Sort(replaces)
-	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables.\nreplace (\n"),
+	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables,\n"+
+		"// a P-384 signature check without the generator table.\nreplace (\n"),
 		[]byte(strings.Join(replaces, "")), []byte(")\n"))
 	if err := os.WriteFile(filepath.Join(outDir, "go.mod"), mod, 0o644); err != nil {
 		return 0, err

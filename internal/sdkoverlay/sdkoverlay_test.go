@@ -136,6 +136,20 @@ var defaultPartitions = endpoints.Partitions{
 	}
 }
 
+// written runs Write for pkgs into a temporary folder and returns it.
+func written(t *testing.T, pkgs []Package) string {
+	t.Helper()
+	dir := t.TempDir()
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	require.NoError(t, err)
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	require.NoError(t, err)
+	n, err := Write(dir, gomod, gosum, pkgs)
+	require.NoError(t, err)
+	require.Positive(t, n)
+	return dir
+}
+
 // TestLazyTablesResolveAsTheEagerOnes builds testdata/resolve against go.mod
 // and against Write's go.mod, and compares what each resolves for every
 // partition and variant; then builds a Lambda artifact with Write's go.mod
@@ -144,14 +158,7 @@ func TestLazyTablesResolveAsTheEagerOnes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program twice and an artifact")
 	}
-	dir := t.TempDir()
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	require.NoError(t, err)
-	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	require.NoError(t, err)
-	n, err := Write(dir, gomod, gosum, lambdaTables(t))
-	require.NoError(t, err)
-	require.Positive(t, n)
+	dir := written(t, lambdaTables(t))
 
 	resolve := func(args ...string) []byte {
 		cmd := exec.Command("go", append(append([]string{"run"}, args...), "./internal/sdkoverlay/testdata/resolve")...)

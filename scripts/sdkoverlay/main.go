@@ -44,6 +44,6 @@ func run(out, tags string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("sdkoverlay: %d endpoint tables made lazy for go build -modfile %s/go.mod\n", n, out)
+	fmt.Printf("sdkoverlay: %d modules rewritten for go build -modfile %s/go.mod\n", n, out)
 	return nil
 }

@@ -1,0 +1,110 @@
+package sdkoverlay
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"slices"
+)
+
+// signaturePackage is the Material Providers Library's signature extern: its
+// ECDSA_Verify checks the signature of every Encryption SDK message a custom
+// sender decrypts (Cognito's messages are signed with ECDSA P-384).
+const signaturePackage = "github.com/aws/aws-cryptographic-material-providers-library/releases/go/primitives/Signature"
+
+// tableFreeFile is the file TableFree's rewrite calls into, added beside
+// externs.go in the module copy under the name tableFreeFileName.
+//
+//go:embed tablefree.go.txt
+var tableFreeFile []byte
+
+const tableFreeFileName = "poolside_tablefree.go"
+
+// TableFree rewrites the source of the Signature package's externs.go so
+// that ECDSA_Verify checks a P-384 signature without Go's P-384 generator
+// table: in
+//
+//	res := ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: curve, X: x, Y: y}, …)
+//
+// curve becomes tableFreeCurve(curve) (tablefree.go.txt). crypto/ecdsa then
+// checks by the standard library's generic SEC 1 §4.1.4 code with the same
+// P-384 arithmetic, multiplying the base point as any other point. Go's own
+// P-384 check multiplies it with a table of generator multiples it builds on
+// the first use (≈ 22 M instructions and 200 KB): that pays off over many
+// signatures, not over the one a function's first event checks (README
+// "Performance"). The answer is the same: same equation, same curve
+// arithmetic (testdata/verify compares the two over OpenSSL's and generated
+// signatures).
+//
+// It refuses a file of another shape: no ECDSA_Verify function, or not
+// exactly one ecdsa.PublicKey literal with a Curve field in it, passed to
+// ecdsa.VerifyASN1.
+func TableFree(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "externs.go", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	var verify *ast.FuncDecl
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "ECDSA_Verify" {
+			verify = fn
+		}
+	}
+	if verify == nil || verify.Body == nil {
+		return nil, fmt.Errorf("no func ECDSA_Verify")
+	}
+	var curves []ast.Expr // the Curve field of each &ecdsa.PublicKey{…} passed to ecdsa.VerifyASN1
+	literals := 0
+	ast.Inspect(verify.Body, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.CompositeLit); ok && isSelector(lit.Type, "ecdsa", "PublicKey") {
+			literals++
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok || !isSelector(call.Fun, "ecdsa", "VerifyASN1") || len(call.Args) != 3 {
+			return true
+		}
+		u, ok := call.Args[0].(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND {
+			return true
+		}
+		if lit, ok := u.X.(*ast.CompositeLit); ok && isSelector(lit.Type, "ecdsa", "PublicKey") {
+			for _, e := range lit.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok && isIdent(kv.Key, "Curve") {
+					curves = append(curves, kv.Value)
+				}
+			}
+		}
+		return true
+	})
+	if len(curves) != 1 || literals != 1 {
+		return nil, fmt.Errorf("ECDSA_Verify builds %d ecdsa.PublicKey literals, %d with a Curve passed to ecdsa.VerifyASN1; want one",
+			literals, len(curves))
+	}
+	for _, d := range f.Decls { // the name the added file declares
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "tableFreeCurve" {
+			return nil, fmt.Errorf("the file already declares tableFreeCurve")
+		}
+	}
+	c := curves[0]
+	out := slices.Concat(src[:off(c.Pos())], []byte("tableFreeCurve("), src[off(c.Pos()):off(c.End())], []byte(")"), src[off(c.End()):])
+	formatted, err := format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
+	}
+	return formatted, nil
+}
+
+func isSelector(e ast.Expr, pkg, name string) bool {
+	sel, ok := e.(*ast.SelectorExpr)
+	return ok && isIdent(sel.X, pkg) && sel.Sel.Name == name
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}

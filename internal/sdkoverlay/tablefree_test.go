@@ -1,0 +1,123 @@
+package sdkoverlay
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTableFreeRewritesTheLinkedExtern(t *testing.T) {
+	pkgs, err := lambdaPackages()
+	require.NoError(t, err)
+	var dir string
+	for _, p := range pkgs {
+		if p.ImportPath == signaturePackage {
+			dir = p.Dir
+		}
+	}
+	require.NotEmpty(t, dir, "the Lambda build links %s (the senders' Encryption SDK)", signaturePackage)
+	src, err := os.ReadFile(filepath.Join(dir, "externs.go"))
+	require.NoError(t, err)
+	out, err := TableFree(src)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: tableFreeCurve(curve), X: x, Y: y}")
+	assert.Equal(t, 1, strings.Count(string(out), "tableFreeCurve("), "only the check changes: Sign and ExternKeyGen keep the curve")
+}
+
+func TestTableFreeRefusesAnotherShape(t *testing.T) {
+	const good = `package Signature
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+)
+
+func ECDSA_Verify(curve elliptic.Curve, digest, sig []byte) bool {
+	x, y := elliptic.UnmarshalCompressed(curve, nil)
+	res := ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: curve, X: x, Y: y}, digest,
+		sig)
+	return res
+}
+`
+	out, err := TableFree([]byte(good))
+	require.NoError(t, err, "the shape the library has")
+	require.Contains(t, string(out), "&ecdsa.PublicKey{Curve: tableFreeCurve(curve), X: x, Y: y}")
+
+	for name, mutate := range map[string]func(string) string{
+		"no ECDSA_Verify": func(s string) string { return strings.Replace(s, "func ECDSA_Verify(", "func Verify(", 1) },
+		"a method, not the function": func(s string) string {
+			return strings.Replace(s, "func ECDSA_Verify(", "type T struct{}\n\nfunc (T) ECDSA_Verify(", 1)
+		},
+		"another check": func(s string) string { return strings.Replace(s, "ecdsa.VerifyASN1(", "ecdsa.Verify(", 1) },
+		"the key built apart": func(s string) string {
+			s = strings.Replace(s, "res := ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: curve, X: x, Y: y}, digest,",
+				"key := &ecdsa.PublicKey{Curve: curve, X: x, Y: y}\n\tres := ecdsa.VerifyASN1(key, digest,", 1)
+			return s
+		},
+		"two keys": func(s string) string {
+			return strings.Replace(s, "return res", "_ = ecdsa.PublicKey{Curve: curve}\n\treturn res", 1)
+		},
+		"no Curve field": func(s string) string { return strings.Replace(s, "{Curve: curve, X: x, Y: y}", "{X: x, Y: y}", 1) },
+		"already rewritten": func(s string) string {
+			return s + "\nfunc tableFreeCurve(c elliptic.Curve) elliptic.Curve { return c }\n"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := TableFree([]byte(mutate(good)))
+			assert.Error(t, err)
+		})
+	}
+}
+
+// TestTableFreeChecksAsCryptoECDSA runs testdata/verify against go.mod and
+// against Write's go.mod: both must agree with crypto/ecdsa on every case
+// (OpenSSL's signature, generated ones, and their variants), and only the
+// rewritten check may skip the generator table, seen in the first check's
+// allocations (the table is thousands of points, 200 KB).
+func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a program against two module graphs")
+	}
+	pkgs, err := lambdaPackages()
+	require.NoError(t, err)
+	dir := written(t, pkgs)
+
+	type result struct {
+		verified                 bool
+		allocs, bytes            int
+		checks, accepted, reject int
+	}
+	run := func(args ...string) result {
+		cmd := exec.Command("go", append(append([]string{"run"}, args...), "./internal/sdkoverlay/testdata/verify")...)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out) // exit 1: a disagreement, listed
+		var r result
+		var disagree int
+		_, err = fmt.Sscanf(string(out), "first verified=%t allocs=%d bytes=%d\nchecks=%d accepted=%d rejected=%d disagreements=%d",
+			&r.verified, &r.allocs, &r.bytes, &r.checks, &r.accepted, &r.reject, &disagree)
+		require.NoError(t, err, "%s", out)
+		require.Zero(t, disagree)
+		return r
+	}
+	eager, rewritten := run(), run("-modfile", filepath.Join(dir, "go.mod"))
+	t.Logf("first P-384 check: %d allocations, %d bytes; without the table: %d, %d", eager.allocs, eager.bytes, rewritten.allocs, rewritten.bytes)
+	for _, r := range []result{eager, rewritten} {
+		assert.True(t, r.verified, "OpenSSL's signature checks")
+		assert.Positive(t, r.accepted)
+		assert.Positive(t, r.reject)
+		assert.Equal(t, r.checks, r.accepted+r.reject)
+	}
+	assert.Equal(t, eager.checks, rewritten.checks)
+	assert.Equal(t, eager.accepted, rewritten.accepted, "the same signatures pass (each generated one and its n − s twin)")
+	assert.Greater(t, eager.allocs, 1000, "Go's own check builds the generator table (else this rewrite is moot)")
+	assert.Greater(t, eager.bytes, 150<<10)
+	assert.Less(t, rewritten.allocs, 1000, "the rewritten check builds no table")
+	assert.Less(t, rewritten.bytes, 64<<10)
+}
