@@ -84,6 +84,8 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
+require github.com/cloudflare/circl v1.6.5
+
 // phonenumbers v1.8.1 (the newest) decodes all its metadata and compiles 20
 // regexps in package init: 2.4 MB and ~13 ms of the UserMigration artifact's
 // cold start, phone number or not (#17). third_party/phonenumbers is v1.8.1

@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"slices"
+	"strings"
 )
 
 // signaturePackage is the Material Providers Library's signature extern: its
@@ -25,22 +26,23 @@ const tableFreeFileName = "poolside_tablefree.go"
 
 // TableFree rewrites the source of the Signature package's externs.go so
 // that ECDSA_Verify checks a P-384 signature without Go's P-384 generator
-// table: in
+// table and its portable field arithmetic: in
 //
 //	res := ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: curve, X: x, Y: y}, …)
 //
-// curve becomes tableFreeCurve(curve) (tablefree.go.txt). crypto/ecdsa then
-// checks by the standard library's generic SEC 1 §4.1.4 code with the same
-// P-384 arithmetic, multiplying the base point as any other point. Go's own
-// P-384 check multiplies it with a table of generator multiples it builds on
-// the first use (≈ 22 M instructions and 200 KB): that pays off over many
+// ecdsa.VerifyASN1 becomes tableFreeVerifyASN1 (tablefree.go.txt), which
+// checks P-384 by SEC 1 §4.1.4, the standard library's generic equation,
+// with u1·G + u2·Q from CIRCL's P-384 (assembly field arithmetic, a
+// generator table compiled in), and hands any other curve to
+// ecdsa.VerifyASN1. Go's own P-384 check builds a table of generator
+// multiples on first use (≈ 22 M instructions, 200 KB) and does its field
+// arithmetic in portable Go (≈ 12 M more): that pays off over many
 // signatures, not over the one a function's first event checks (README
-// "Performance"). The answer is the same: same equation, same curve
-// arithmetic (testdata/verify compares the two over OpenSSL's and generated
-// signatures).
+// "Performance"). The answer is the same (testdata/verify compares the two
+// over OpenSSL's and generated signatures and their variants).
 //
 // It refuses a file of another shape: no ECDSA_Verify function, or not
-// exactly one ecdsa.PublicKey literal with a Curve field in it, passed to
+// exactly one ecdsa.PublicKey literal, with a Curve field, passed to
 // ecdsa.VerifyASN1.
 func TableFree(src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
@@ -58,7 +60,7 @@ func TableFree(src []byte) ([]byte, error) {
 	if verify == nil || verify.Body == nil {
 		return nil, fmt.Errorf("no func ECDSA_Verify")
 	}
-	var curves []ast.Expr // the Curve field of each &ecdsa.PublicKey{…} passed to ecdsa.VerifyASN1
+	var calls []*ast.CallExpr // each ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: …}, …)
 	literals := 0
 	ast.Inspect(verify.Body, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.CompositeLit); ok && isSelector(lit.Type, "ecdsa", "PublicKey") {
@@ -75,23 +77,23 @@ func TableFree(src []byte) ([]byte, error) {
 		if lit, ok := u.X.(*ast.CompositeLit); ok && isSelector(lit.Type, "ecdsa", "PublicKey") {
 			for _, e := range lit.Elts {
 				if kv, ok := e.(*ast.KeyValueExpr); ok && isIdent(kv.Key, "Curve") {
-					curves = append(curves, kv.Value)
+					calls = append(calls, call)
 				}
 			}
 		}
 		return true
 	})
-	if len(curves) != 1 || literals != 1 {
+	if len(calls) != 1 || literals != 1 {
 		return nil, fmt.Errorf("ECDSA_Verify builds %d ecdsa.PublicKey literals, %d with a Curve passed to ecdsa.VerifyASN1; want one",
-			literals, len(curves))
+			literals, len(calls))
 	}
 	for _, d := range f.Decls { // the name the added file declares
-		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "tableFreeCurve" {
-			return nil, fmt.Errorf("the file already declares tableFreeCurve")
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "tableFree") {
+			return nil, fmt.Errorf("the file already declares %s", fn.Name.Name)
 		}
 	}
-	c := curves[0]
-	out := slices.Concat(src[:off(c.Pos())], []byte("tableFreeCurve("), src[off(c.Pos()):off(c.End())], []byte(")"), src[off(c.End()):])
+	fun := calls[0].Fun
+	out := slices.Concat(src[:off(fun.Pos())], []byte("tableFreeVerifyASN1"), src[off(fun.End()):])
 	formatted, err := format.Source(out)
 	if err != nil {
 		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
