@@ -93,6 +93,7 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		verified                 bool
 		allocs, bytes            int
 		checks, accepted, reject int
+		sizeTMax                 uint32
 	}
 	run := func(args ...string) result {
 		cmd := exec.Command("go", append(append([]string{"run"}, args...), "./internal/sdkoverlay/testdata/verify")...)
@@ -101,8 +102,8 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		require.NoError(t, err, "%s", out) // exit 1: a disagreement, listed
 		var r result
 		var disagree int
-		_, err = fmt.Sscanf(string(out), "first verified=%t allocs=%d bytes=%d\nchecks=%d accepted=%d rejected=%d disagreements=%d",
-			&r.verified, &r.allocs, &r.bytes, &r.checks, &r.accepted, &r.reject, &disagree)
+		_, err = fmt.Sscanf(string(out), "first verified=%t allocs=%d bytes=%d\nchecks=%d accepted=%d rejected=%d disagreements=%d\nsizeTMax=%d",
+			&r.verified, &r.allocs, &r.bytes, &r.checks, &r.accepted, &r.reject, &disagree, &r.sizeTMax)
 		require.NoError(t, err, "%s", out)
 		require.Zero(t, disagree)
 		return r
@@ -116,6 +117,8 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		assert.Equal(t, r.checks, r.accepted+r.reject)
 	}
 	assert.Equal(t, eager.checks, rewritten.checks)
+	assert.Equal(t, uint32(1<<31-1), eager.sizeTMax)
+	assert.Equal(t, eager.sizeTMax, rewritten.sizeTMax, "SizeMax: the Dafny runtime's constant, computed once, is the same")
 	assert.Equal(t, eager.accepted, rewritten.accepted, "the same signatures pass (each generated one and its n − s twin)")
 	assert.Greater(t, eager.allocs, 1000, "Go's own check builds the generator table (else this rewrite is moot)")
 	assert.Greater(t, eager.bytes, 150<<10)

@@ -5,8 +5,9 @@
 // the Lambda artifacts' go.mod, where TableFree has rewritten that function.
 //
 // It prints the first check's allocations (made before anything else touches
-// P-384, so a generator table built then shows), then the cases' counts, and
-// exits 1 if ECDSA_Verify and crypto/ecdsa disagree on any case.
+// P-384, so a generator table built then shows), then the cases' counts and
+// the Dafny runtime's SIZE__T__MAX (SizeMax's rewrite), and exits 1 if
+// ECDSA_Verify and crypto/ecdsa disagree on any case.
 package main
 
 import (
@@ -104,6 +105,8 @@ func main() {
 		}
 	}
 	fmt.Printf("checks=%d accepted=%d rejected=%d disagreements=%d\n", len(checks), accepted, rejected, disagree)
+	// The Dafny runtime's SIZE__T__MAX, which SizeMax computes once.
+	fmt.Printf("sizeTMax=%d\n", dafny.Companion_Default___.SIZE__T__MAX())
 	if disagree > 0 {
 		os.Exit(1)
 	}
