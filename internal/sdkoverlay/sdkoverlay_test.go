@@ -33,6 +33,19 @@ func lambdaTables(t *testing.T) []Package {
 	return tables
 }
 
+// linkedFile is the text of file in the package importPath, which the
+// Lambda build must link.
+func linkedFile(t *testing.T, importPath, file string) []byte {
+	t.Helper()
+	pkgs, err := lambdaPackages()
+	require.NoError(t, err)
+	i := slices.IndexFunc(pkgs, func(p Package) bool { return p.ImportPath == importPath })
+	require.GreaterOrEqual(t, i, 0, "the Lambda build links %s (the senders' Encryption SDK)", importPath)
+	src, err := os.ReadFile(filepath.Join(pkgs[i].Dir, file))
+	require.NoError(t, err)
+	return src
+}
+
 // initWork reports what a package-level var of f computes at init: calls,
 // composite literals holding maps, anything that is not a constant.
 func initWork(f *ast.File) []string {

@@ -1,8 +1,6 @@
 package sdkoverlay
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,17 +9,7 @@ import (
 )
 
 func TestSizeMaxRewritesTheLinkedRuntime(t *testing.T) {
-	pkgs, err := lambdaPackages()
-	require.NoError(t, err)
-	var dir string
-	for _, p := range pkgs {
-		if p.ImportPath == dafnyRuntimePackage {
-			dir = p.Dir
-		}
-	}
-	require.NotEmpty(t, dir, "the Lambda build links %s (the senders' Encryption SDK)", dafnyRuntimePackage)
-	src, err := os.ReadFile(filepath.Join(dir, "dafnyFromDafny.go"))
-	require.NoError(t, err)
+	src := linkedFile(t, dafnyRuntimePackage, "dafnyFromDafny.go")
 	out, err := SizeMax(src)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "SIZE__T__MAX() uint32 {\n\treturn sizeTMax\n}")

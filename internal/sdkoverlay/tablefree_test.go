@@ -2,7 +2,6 @@ package sdkoverlay
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,17 +12,7 @@ import (
 )
 
 func TestTableFreeRewritesTheLinkedExtern(t *testing.T) {
-	pkgs, err := lambdaPackages()
-	require.NoError(t, err)
-	var dir string
-	for _, p := range pkgs {
-		if p.ImportPath == signaturePackage {
-			dir = p.Dir
-		}
-	}
-	require.NotEmpty(t, dir, "the Lambda build links %s (the senders' Encryption SDK)", signaturePackage)
-	src, err := os.ReadFile(filepath.Join(dir, "externs.go"))
-	require.NoError(t, err)
+	src := linkedFile(t, signaturePackage, "externs.go")
 	out, err := TableFree(src)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "res := tableFreeVerifyASN1(&ecdsa.PublicKey{Curve: curve, X: x, Y: y}")
