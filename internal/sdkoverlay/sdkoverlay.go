@@ -2,7 +2,7 @@
 // primitives, what the Lambda artifacts are built with: a copy of each module
 // to change, rewritten, and a go.mod that replaces the modules by those
 // copies (go build -modfile; go build -overlay refuses files in the module
-// cache). Three rewrites, each refusing a file of a shape it does not know:
+// cache). Three kinds of rewrite, each refusing a file of a shape it does not know:
 //
 // Lazy, for each linked service module: its generated v1 endpoint table,
 // service/<name>/internal/endpoints/endpoints.go, is built on first use
@@ -18,9 +18,10 @@
 // custom senders' P-384 signature check no longer builds Go's table of
 // generator multiples first (tablefree.go).
 //
-// SizeMax, for the Dafny runtime the Encryption SDK runs on: a constant it
-// recomputed, with big integers, on every array length, is computed once
-// (sizemax.go).
+// ComputeOnce, for the Dafny code the Encryption SDK runs on: constants the
+// Dafny compiler turned into functions that rebuild the value on every call
+// (2^31 − 1 as big integers on every array length; the table of algorithm
+// suites on every message header) are computed once (once.go).
 package sdkoverlay
 
 import (
@@ -200,7 +201,7 @@ type Package struct {
 // to each copy, for go build -modfile. go.sum goes beside it. The modules are
 // those among pkgs of every service's v1 endpoint table, rewritten by Lazy,
 // of the Material Providers Library's signature extern, rewritten by
-// TableFree, and of the Dafny runtime, rewritten by SizeMax. A file either refuses is an error, so an update that changes its
+// TableFree, and of each of constants, rewritten by ComputeOnce. A file either refuses is an error, so an update that changes its
 // shape stops the build instead of shipping the eager code unnoticed. It
 // returns how many modules it copied.
 func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
@@ -216,8 +217,23 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 			tables++
 		case p.ImportPath == signaturePackage:
 			file, rewrite, extra = "externs.go", TableFree, map[string][]byte{tableFreeFileName: tableFreeFile}
-		case p.ImportPath == dafnyRuntimePackage:
-			file, rewrite = "dafnyFromDafny.go", SizeMax
+		case slices.ContainsFunc(constants, func(c constant) bool { return c.pkg == p.ImportPath }):
+			var these []constant
+			for _, c := range constants {
+				if c.pkg == p.ImportPath {
+					these = append(these, c)
+				}
+			}
+			file = these[0].file
+			rewrite = func(src []byte) ([]byte, error) {
+				for _, c := range these {
+					var err error
+					if src, err = ComputeOnce(src, c); err != nil {
+						return nil, err
+					}
+				}
+				return src, nil
+			}
 		default:
 			continue
 		}
@@ -262,7 +278,7 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 	}
 	slices.Sort(replaces)
 	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables,\n"+
-		"// a P-384 signature check without the generator table, the Dafny runtime's SIZE__T__MAX computed once.\nreplace (\n"),
+		"// a P-384 signature check without the generator table, Dafny constants computed once.\nreplace (\n"),
 		[]byte(strings.Join(replaces, "")), []byte(")\n"))
 	if err := os.WriteFile(filepath.Join(outDir, "go.mod"), mod, 0o644); err != nil {
 		return 0, err

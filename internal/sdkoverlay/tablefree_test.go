@@ -83,6 +83,7 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		allocs, bytes            int
 		checks, accepted, reject int
 		sizeTMax                 uint32
+		roundTrips, refused      int
 	}
 	run := func(args ...string) result {
 		cmd := exec.Command("go", append(append([]string{"run"}, args...), "./internal/sdkoverlay/testdata/verify")...)
@@ -91,8 +92,8 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		require.NoError(t, err, "%s", out) // exit 1: a disagreement, listed
 		var r result
 		var disagree int
-		_, err = fmt.Sscanf(string(out), "first verified=%t allocs=%d bytes=%d\nchecks=%d accepted=%d rejected=%d disagreements=%d\nsizeTMax=%d",
-			&r.verified, &r.allocs, &r.bytes, &r.checks, &r.accepted, &r.reject, &disagree, &r.sizeTMax)
+		_, err = fmt.Sscanf(string(out), "first verified=%t allocs=%d bytes=%d\nchecks=%d accepted=%d rejected=%d disagreements=%d\nsizeTMax=%d\nroundtrips=%d tampered-refused=%d",
+			&r.verified, &r.allocs, &r.bytes, &r.checks, &r.accepted, &r.reject, &disagree, &r.sizeTMax, &r.roundTrips, &r.refused)
 		require.NoError(t, err, "%s", out)
 		require.Zero(t, disagree)
 		return r
@@ -106,8 +107,12 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		assert.Equal(t, r.checks, r.accepted+r.reject)
 	}
 	assert.Equal(t, eager.checks, rewritten.checks)
+	for _, r := range []result{eager, rewritten} {
+		assert.Equal(t, 2, r.roundTrips, "the Encryption SDK gives the code back under both committing suites")
+		assert.Equal(t, 6, r.refused, "and refuses each message with a byte changed")
+	}
 	assert.Equal(t, uint32(1<<31-1), eager.sizeTMax)
-	assert.Equal(t, eager.sizeTMax, rewritten.sizeTMax, "SizeMax: the Dafny runtime's constant, computed once, is the same")
+	assert.Equal(t, eager.sizeTMax, rewritten.sizeTMax, "ComputeOnce: the Dafny runtime's constant, computed once, is the same")
 	assert.Equal(t, eager.accepted, rewritten.accepted, "the same signatures pass (each generated one and its n − s twin)")
 	assert.Greater(t, eager.allocs, 1000, "Go's own check builds the generator table (else this rewrite is moot)")
 	assert.Greater(t, eager.bytes, 150<<10)

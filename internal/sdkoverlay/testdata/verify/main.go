@@ -6,11 +6,12 @@
 //
 // It prints the first check's allocations (made before anything else touches
 // P-384, so a generator table built then shows), then the cases' counts and
-// the Dafny runtime's SIZE__T__MAX (SizeMax's rewrite), and exits 1 if
+// the Dafny runtime's SIZE__T__MAX (computed once by ComputeOnce), and exits 1 if
 // ECDSA_Verify and crypto/ecdsa disagree on any case.
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -22,8 +23,12 @@ import (
 	"os"
 	"runtime"
 
+	mpl "github.com/aws/aws-cryptographic-material-providers-library/releases/go/mpl/awscryptographymaterialproviderssmithygenerated"
+	mpltypes "github.com/aws/aws-cryptographic-material-providers-library/releases/go/mpl/awscryptographymaterialproviderssmithygeneratedtypes"
 	"github.com/aws/aws-cryptographic-material-providers-library/releases/go/primitives/AwsCryptographyPrimitivesTypes"
 	"github.com/aws/aws-cryptographic-material-providers-library/releases/go/primitives/Signature"
+	esdk "github.com/aws/aws-encryption-sdk/releases/go/encryption-sdk/awscryptographyencryptionsdksmithygenerated"
+	esdktypes "github.com/aws/aws-encryption-sdk/releases/go/encryption-sdk/awscryptographyencryptionsdksmithygeneratedtypes"
 	dafny "github.com/dafny-lang/DafnyRuntimeGo/v4/dafny"
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
@@ -105,11 +110,63 @@ func main() {
 		}
 	}
 	fmt.Printf("checks=%d accepted=%d rejected=%d disagreements=%d\n", len(checks), accepted, rejected, disagree)
-	// The Dafny runtime's SIZE__T__MAX, which SizeMax computes once.
+	// The Dafny runtime's SIZE__T__MAX, which ComputeOnce computes once.
 	fmt.Printf("sizeTMax=%d\n", dafny.Companion_Default___.SIZE__T__MAX())
+	// The Encryption SDK's whole path, as a custom sender's decryption takes
+	// it (header, algorithm suite, data key, body, signature), with a raw AES
+	// keyring in place of KMS.
+	roundTrips, refused := messages()
+	fmt.Printf("roundtrips=%d tampered-refused=%d\n", roundTrips, refused)
 	if disagree > 0 {
 		os.Exit(1)
 	}
+}
+
+// messages encrypts a code under each committing algorithm suite (Cognito
+// uses the signed one), decrypts it back, and decrypts copies with one byte
+// changed in the header, the body and the signature. It returns the round
+// trips that gave the code back and the tampered copies refused.
+func messages() (roundTrips, refused int) {
+	ctx := context.Background()
+	mp, err := mpl.NewClient(mpltypes.MaterialProvidersConfig{})
+	if err != nil {
+		fail(err)
+	}
+	keyring, err := mp.CreateRawAesKeyring(ctx, mpltypes.CreateRawAesKeyringInput{KeyNamespace: "poolside", KeyName: "verify",
+		WrappingKey: make([]byte, 32), WrappingAlg: mpltypes.AesWrappingAlgAlgAes256GcmIv12Tag16})
+	if err != nil {
+		fail(err)
+	}
+	policy := mpltypes.ESDKCommitmentPolicyRequireEncryptRequireDecrypt
+	client, err := esdk.NewClient(esdktypes.AwsEncryptionSdkConfig{CommitmentPolicy: &policy})
+	if err != nil {
+		fail(err)
+	}
+	code := []byte("482913")
+	for _, suite := range []mpltypes.ESDKAlgorithmSuiteId{
+		mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmHkdfSha512CommitKeyEcdsaP384,
+		mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmHkdfSha512CommitKey,
+	} {
+		out, err := client.Encrypt(ctx, esdktypes.EncryptInput{Plaintext: code, Keyring: keyring, AlgorithmSuiteId: &suite})
+		if err != nil {
+			fail(fmt.Errorf("encrypt (%s): %w", suite, err))
+		}
+		back, err := client.Decrypt(ctx, esdktypes.DecryptInput{Ciphertext: out.Ciphertext, Keyring: keyring})
+		if err != nil {
+			fail(fmt.Errorf("decrypt (%s): %w", suite, err))
+		}
+		if string(back.Plaintext) == string(code) {
+			roundTrips++
+		}
+		for _, at := range []int{10, len(out.Ciphertext) - 120, len(out.Ciphertext) - 1} {
+			tampered := append([]byte(nil), out.Ciphertext...)
+			tampered[at] ^= 0x01
+			if _, err := client.Decrypt(ctx, esdktypes.DecryptInput{Ciphertext: tampered, Keyring: keyring}); err != nil {
+				refused++
+			}
+		}
+	}
+	return roundTrips, refused
 }
 
 var n384 = elliptic.P384().Params().N
