@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/ensure-postgres.sh"  # PostgreSQL for the migration tests (POOLSIDE_TEST_POSTGRES_URL)
 source "$(dirname "$0")/ensure-mariadb.sh"   # MariaDB for the MySQL source tests (POOLSIDE_TEST_MYSQL_URL)
+source "$(dirname "$0")/ensure-qemu.sh"      # qemu-aarch64 for internal/sdkoverlay's arm64 test
 if [[ -n "${POOLSIDE_DYNAMODB_ENDPOINT:-}" ]]; then
   exec "$@"
 fi

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the reference is crypto/elliptic's own P-384 point arithmetic, the low-level API CIRCL's must agree with
+
 package sdkoverlay
 
 import (

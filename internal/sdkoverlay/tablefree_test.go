@@ -2,6 +2,7 @@ package sdkoverlay
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,52 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a program against two module graphs")
 	}
+	checkVerify(t, func(modfile ...string) *exec.Cmd {
+		return exec.Command("go", append(append([]string{"run"}, modfile...), "./internal/sdkoverlay/testdata/verify")...)
+	})
+}
+
+// TestTableFreeChecksAsCryptoECDSAOnArm64 does the same with arm64 builds run
+// by qemu-aarch64 (.ci/ensure-qemu.sh installs it): the Lambda artifacts are
+// arm64, where CIRCL's field arithmetic is other assembly. It also runs
+// TestCIRCLCombinedMultAgreesWithTheStandardLibrary there.
+func TestTableFreeChecksAsCryptoECDSAOnArm64(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and emulates arm64 programs")
+	}
+	qemu, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("qemu-aarch64: CI needs it (make test runs .ci/ensure-qemu.sh)")
+		}
+		t.Skip("no qemu-aarch64: run through make test")
+	}
+	tmp := t.TempDir()
+	build := func(out string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", b)
+		require.FileExists(t, out)
+	}
+	checkVerify(t, func(modfile ...string) *exec.Cmd {
+		bin := filepath.Join(tmp, fmt.Sprintf("verify%d", len(modfile)))
+		build(bin, append(append([]string{"build", "-o", bin}, modfile...), "./internal/sdkoverlay/testdata/verify")...)
+		return exec.Command(qemu, bin)
+	})
+	unit := filepath.Join(tmp, "sdkoverlay.test")
+	build(unit, "test", "-c", "-o", unit, "./internal/sdkoverlay")
+	out, err := exec.Command(qemu, unit, "-test.run", "^TestCIRCLCombinedMultAgreesWithTheStandardLibrary$", "-test.v").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "--- PASS: TestCIRCLCombinedMultAgreesWithTheStandardLibrary")
+}
+
+// checkVerify runs testdata/verify by command (with no argument, against
+// go.mod; with "-modfile", path, against Write's) and checks the answers.
+func checkVerify(t *testing.T, command func(modfile ...string) *exec.Cmd) {
+	t.Helper()
 	pkgs, err := lambdaPackages()
 	require.NoError(t, err)
 	dir := written(t, pkgs)
@@ -85,8 +132,8 @@ func TestTableFreeChecksAsCryptoECDSA(t *testing.T) {
 		sizeTMax                 uint32
 		roundTrips, refused      int
 	}
-	run := func(args ...string) result {
-		cmd := exec.Command("go", append(append([]string{"run"}, args...), "./internal/sdkoverlay/testdata/verify")...)
+	run := func(modfile ...string) result {
+		cmd := command(modfile...)
 		cmd.Dir = root
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out) // exit 1: a disagreement, listed
