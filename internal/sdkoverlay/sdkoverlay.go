@@ -2,7 +2,8 @@
 // primitives, what the Lambda artifacts are built with: a copy of each module
 // to change, rewritten, and a go.mod that replaces the modules by those
 // copies (go build -modfile; go build -overlay refuses files in the module
-// cache). Three kinds of rewrite, each refusing a file of a shape it does not know:
+// cache). Three kinds of rewrite, each refusing a file of a shape it does not
+// know:
 //
 // Lazy, for each linked service module: its generated v1 endpoint table,
 // service/<name>/internal/endpoints/endpoints.go, is built on first use
@@ -201,9 +202,10 @@ type Package struct {
 // to each copy, for go build -modfile. go.sum goes beside it. The modules are
 // those among pkgs of every service's v1 endpoint table, rewritten by Lazy,
 // of the Material Providers Library's signature extern, rewritten by
-// TableFree, and of each of constants, rewritten by ComputeOnce. A file either refuses is an error, so an update that changes its
-// shape stops the build instead of shipping the eager code unnoticed. It
-// returns how many modules it copied.
+// TableFree, and of each of constants, rewritten by ComputeOnce (a package's
+// constants all in one file). A file any of them refuses is an error, so an
+// update that changes its shape stops the build instead of shipping the
+// eager code unnoticed. It returns how many modules it copied.
 func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 	var replaces []string
 	tables := 0
