@@ -3,7 +3,6 @@ package sdkoverlay
 import (
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
 	"go/token"
 	"slices"
@@ -104,11 +103,7 @@ func ComputeOnce(src []byte, c constant) ([]byte, error) {
 	decl := slices.Concat([]byte("\n\n// "+name+" is "+c.method+"'s value, computed once (added by poolside's\n"+
 		"// internal/sdkoverlay for its Lambda artifacts).\nvar "+name+" "), text(method.Type.Results.List[0].Type), []byte(" = "), text(r), []byte("\n"))
 	out := slices.Concat(src[:off(r.Pos())], []byte(name), src[off(r.End()):off(method.End())], decl, src[off(method.End()):])
-	formatted, err := format.Source(out)
-	if err != nil {
-		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
-	}
-	return formatted, nil
+	return reformat(out)
 }
 
 // onlyRead checks that each call of the method in f, other than its

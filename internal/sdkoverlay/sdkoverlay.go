@@ -114,11 +114,7 @@ func Lazy(src []byte) ([]byte, error) {
 	for _, e := range edits {
 		out = slices.Concat(out[:e.from], []byte(e.with), out[e.to:])
 	}
-	formatted, err := format.Source(out)
-	if err != nil {
-		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
-	}
-	return formatted, nil
+	return reformat(out)
 }
 
 type edit struct {
@@ -188,6 +184,15 @@ func importDecl(f *ast.File) (*ast.GenDecl, error) {
 	return nil, fmt.Errorf("no parenthesised import block")
 }
 
+// reformat gofmts a rewritten file, which also checks that it parses.
+func reformat(out []byte) ([]byte, error) {
+	formatted, err := format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
+	}
+	return formatted, nil
+}
+
 // endpointsPackage matches the import path of a service's v1 endpoint table.
 var endpointsPackage = regexp.MustCompile(`^github\.com/aws/aws-sdk-go-v2/service/[a-z0-9]+/internal/endpoints$`)
 
@@ -220,12 +225,7 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 		case p.ImportPath == signaturePackage:
 			file, rewrite, extra = "externs.go", TableFree, map[string][]byte{tableFreeFileName: tableFreeFile}
 		case slices.ContainsFunc(constants, func(c constant) bool { return c.pkg == p.ImportPath }):
-			var these []constant
-			for _, c := range constants {
-				if c.pkg == p.ImportPath {
-					these = append(these, c)
-				}
-			}
+			these := slices.DeleteFunc(slices.Clone(constants), func(c constant) bool { return c.pkg != p.ImportPath })
 			file = these[0].file
 			rewrite = func(src []byte) ([]byte, error) {
 				for _, c := range these {

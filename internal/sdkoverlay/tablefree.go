@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
 	"go/token"
 	"slices"
@@ -94,11 +93,7 @@ func TableFree(src []byte) ([]byte, error) {
 	}
 	fun := calls[0].Fun
 	out := slices.Concat(src[:off(fun.Pos())], []byte("tableFreeVerifyASN1"), src[off(fun.End()):])
-	formatted, err := format.Source(out)
-	if err != nil {
-		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
-	}
-	return formatted, nil
+	return reformat(out)
 }
 
 func isSelector(e ast.Expr, pkg, name string) bool {
