@@ -37,12 +37,16 @@ func main() {
 		callgrind = flag.Bool("callgrind", false, "also count instructions exec → first response under valgrind --tool=callgrind")
 		keep      = flag.String("keep", "", "copy the built bootstraps and callgrind outputs into this folder")
 		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
+		extraEnv  = flag.String("env", "", "comma-separated K=V added to each function's environment (hello's too), to try a runtime setting such as GOGC")
 		newUser   = flag.Bool("new-user", false, "the sign-in triggers' first event too is for a user with no profile yet")
 		params    = flag.String("params", "MigrationEnabled=true,LegacySource=dynamodb://"+legacyTable+",BcryptCost=10,"+
 			"CustomSenders=true,SenderFrom=no-reply@example.com,SesSourceArn=arn:aws:ses:us-east-1:123456789012:identity/example.com",
 			"template parameter overrides")
 	)
 	flag.Parse()
+	if *extraEnv != "" {
+		functionEnv = strings.Split(*extraEnv, ",")
+	}
 	if *newUser {
 		existingUser = nil
 	}
@@ -119,7 +123,7 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 				return fmt.Errorf("%s: %w", f.Name, err)
 			}
 		}
-		env := lambdaEnv(f, stub.url())
+		env := append(lambdaEnv(f, stub.url()), functionEnv...)
 		if existingUser[trigger] {
 			env = append(env, "POOLSIDE_PROFILE_STORE=dynamodb://"+existingProfiles) // the last of a name wins
 			src += " (existing user)"
@@ -366,6 +370,9 @@ func awsCalls(bin string, env []string, event []byte, stub *awsStub) string {
 	slices.Sort(parts)
 	return strings.Join(parts, " ")
 }
+
+// functionEnv is -env's variables.
+var functionEnv []string
 
 // lambdaEnv is what Lambda sets for a provided.al2023 function, plus the
 // function's template variables and the loopback AWS endpoints.

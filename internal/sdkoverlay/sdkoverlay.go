@@ -2,7 +2,7 @@
 // primitives, what the Lambda artifacts are built with: a copy of each module
 // to change, rewritten, and a go.mod that replaces the modules by those
 // copies (go build -modfile; go build -overlay refuses files in the module
-// cache). Three kinds of rewrite, each refusing a file of a shape it does not
+// cache). Four kinds of rewrite, each refusing a file of a shape it does not
 // know:
 //
 // Lazy, for each linked service module: its generated v1 endpoint table,
@@ -23,6 +23,11 @@
 // Dafny compiler turned into functions that rebuild the value on every call
 // (2^31 − 1 as big integers on every array length; the table of algorithm
 // suites on every message header) are computed once (once.go).
+//
+// NoDefaultConfig, for the Material Providers Library's default client
+// supplier: it no longer imports the AWS SDK's config package, so the senders
+// do not link the SDK's default credential chain, which they never use
+// (noconfig.go).
 package sdkoverlay
 
 import (
@@ -207,8 +212,9 @@ type Package struct {
 // to each copy, for go build -modfile. go.sum goes beside it. The modules are
 // those among pkgs of every service's v1 endpoint table, rewritten by Lazy,
 // of the Material Providers Library's signature extern, rewritten by
-// TableFree, and of each of constants, rewritten by ComputeOnce (a package's
-// constants all in one file). A file any of them refuses is an error, so an
+// TableFree, of each of constants, rewritten by ComputeOnce (a package's
+// constants all in one file), and of the library's default client supplier,
+// rewritten by NoDefaultConfig. A file any of them refuses is an error, so an
 // update that changes its shape stops the build instead of shipping the
 // eager code unnoticed. It returns how many modules it copied.
 func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
@@ -222,6 +228,8 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 		case endpointsPackage.MatchString(p.ImportPath):
 			file, rewrite = "endpoints.go", Lazy
 			tables++
+		case slices.Contains(defaultConfigPackages, p.ImportPath):
+			file, rewrite = "externs.go", NoDefaultConfig
 		case p.ImportPath == signaturePackage:
 			file, rewrite, extra = "externs.go", TableFree, map[string][]byte{tableFreeFileName: tableFreeFile}
 		case slices.ContainsFunc(constants, func(c constant) bool { return c.pkg == p.ImportPath }):
@@ -280,7 +288,8 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 	}
 	slices.Sort(replaces)
 	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables,\n"+
-		"// a P-384 signature check without the generator table, Dafny constants computed once.\nreplace (\n"),
+		"// a P-384 signature check without the generator table, Dafny constants computed once,\n"+
+		"// no default AWS configuration in the Encryption SDK's client supplier.\nreplace (\n"),
 		[]byte(strings.Join(replaces, "")), []byte(")\n"))
 	if err := os.WriteFile(filepath.Join(outDir, "go.mod"), mod, 0o644); err != nil {
 		return 0, err

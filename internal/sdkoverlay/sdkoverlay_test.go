@@ -1,6 +1,7 @@
 package sdkoverlay
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -149,18 +151,52 @@ var defaultPartitions = endpoints.Partitions{
 	}
 }
 
-// written runs Write for pkgs into a temporary folder and returns it.
-func written(t *testing.T, pkgs []Package) string {
-	t.Helper()
-	dir := t.TempDir()
+// overlayDir is Write's output for every package the Lambda build links, as
+// make build writes dist/sdk: made once for the tests that build against it
+// (so they share the compiled module copies), removed by TestMain.
+var overlayDir = sync.OnceValues(func() (string, error) {
+	overlayMade.Store(true)
+	pkgs, err := lambdaPackages()
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "sdkoverlay-test-")
+	if err != nil {
+		return "", err
+	}
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	require.NoError(t, err)
+	if err != nil {
+		return dir, err
+	}
 	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	require.NoError(t, err)
+	if err != nil {
+		return dir, err
+	}
 	n, err := Write(dir, gomod, gosum, pkgs)
+	if err == nil && n == 0 {
+		err = errors.New("Write rewrote no module")
+	}
+	return dir, err
+})
+
+var overlayMade atomic.Bool
+
+// overlay is overlayDir's go.mod, for go -modfile.
+func overlay(t *testing.T) string {
+	t.Helper()
+	dir, err := overlayDir()
 	require.NoError(t, err)
-	require.Positive(t, n)
-	return dir
+	return filepath.Join(dir, "go.mod")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if overlayMade.Load() {
+		if dir, _ := overlayDir(); dir != "" {
+			_ = os.RemoveAll(dir)
+		}
+	}
+	os.Exit(code)
 }
 
 // TestLazyTablesResolveAsTheEagerOnes builds testdata/resolve against go.mod
@@ -171,7 +207,7 @@ func TestLazyTablesResolveAsTheEagerOnes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program twice and an artifact")
 	}
-	dir := written(t, lambdaTables(t))
+	modfile := overlay(t)
 
 	resolve := func(args ...string) []byte {
 		cmd := exec.Command("go", append(append([]string{"run"}, args...), "./internal/sdkoverlay/testdata/resolve")...)
@@ -183,10 +219,10 @@ func TestLazyTablesResolveAsTheEagerOnes(t *testing.T) {
 	eager := resolve()
 	require.Contains(t, string(eager), `"URL": "https://dynamodb.eu-west-1.amazonaws.com"`)
 	require.Contains(t, string(eager), `"URL": "https://cognito-idp-fips.us-gov-west-1.amazonaws.com"`)
-	require.Equal(t, string(eager), string(resolve("-modfile", filepath.Join(dir, "go.mod"))))
+	require.Equal(t, string(eager), string(resolve("-modfile", modfile)))
 
-	bin := filepath.Join(dir, "bootstrap")
-	build := exec.Command("go", "build", "-modfile", filepath.Join(dir, "go.mod"),
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	build := exec.Command("go", "build", "-modfile", modfile,
 		"-tags", "lambda.norpc,poolside.lambda,poolside.fn,poolside.fn.pretokengeneration", "-trimpath", "-o", bin, "./cmd/poolside")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
