@@ -7,9 +7,11 @@ STATICCHECK_VERSION := v0.8.2
 BUILD_TAGS := lambda.norpc,poolside.lambda
 BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
 # The artifacts build against dist/sdk/go.mod: go.mod plus a replace for each
-# AWS SDK service the functions link, by a copy whose v1 endpoint table (which
-# neither the SDK nor poolside calls) is built on first use instead of at every
-# cold start (internal/sdkoverlay).
+# module internal/sdkoverlay rewrites in a copy: each linked AWS SDK service's
+# v1 endpoint table (which neither the SDK nor poolside calls) built on first
+# use instead of at every cold start; the Encryption SDK's P-384 check without
+# the generator table, its Dafny constants computed once, and its default
+# client supplier without the SDK's default credential chain.
 SDK_DIR := dist/sdk
 SDK_MODFILE := $(SDK_DIR)/go.mod
 ADDR ?= 127.0.0.1:9001

@@ -103,7 +103,9 @@ var heavyPackages = []struct {
 	{"github.com/aws/aws-encryption-sdk", []string{"customemailsender", "customsmssender"}},
 	{"github.com/aws/aws-cryptographic-material-providers-library", []string{"customemailsender", "customsmssender"}},
 	{"github.com/aws/aws-sdk-go-v2/service/kms", []string{"customemailsender", "customsmssender"}},
-	// The Encryption SDK's KMS keyring imports the shared config chain.
+	// The Encryption SDK's client supplier imports the shared config chain in
+	// go.mod's graph; the artifacts, built against dist/sdk/go.mod, do not link
+	// it (internal/sdkoverlay's NoDefaultConfig, TestSendersLinkNoDefaultConfig).
 	{"github.com/aws/aws-sdk-go-v2/config", []string{"customemailsender", "customsmssender"}},
 	// Each sender links its own channel's client (delivery/ses.go, delivery/sns.go build tags).
 	{"github.com/aws/aws-sdk-go-v2/service/sesv2", []string{"customemailsender"}},
