@@ -10,10 +10,11 @@ import (
 	"strconv"
 )
 
-// defaultConfigPackages are the Material Providers Library's client externs:
-// the default client supplier's KMS and DynamoDB clients, each made with the
-// AWS SDK's config.LoadDefaultConfig. The custom senders give the KMS keyring
-// their own client (delivery.NewKMS), so these functions never run in them;
+// defaultConfigPackages are the Material Providers Library's client externs,
+// which make a KMS or DynamoDB client with the AWS SDK's
+// config.LoadDefaultConfig when the caller gives none (its default client
+// supplier; its key store). The custom senders give the KMS keyring their own
+// client (delivery.NewKMS), so these functions never run in them;
 // yet importing the config package links the SDK's whole default credential
 // chain into both sender artifacts: SSO, SSO OIDC, STS with its SigV4a signer,
 // sign-in, the shared config files, and their package inits (SigV4a's alone
