@@ -78,22 +78,14 @@ func NoDefaultConfig(src []byte) ([]byte, error) {
 	if configSpec == nil {
 		return nil, fmt.Errorf("no import of %s", configImport)
 	}
-	taken := false
-	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && slices.Contains([]string{"poolsideNoDefaultConfig", "poolsideaws", "poolsideerrors"}, id.Name) {
-			taken = true
-		}
-		return true
-	})
-	if taken {
-		return nil, fmt.Errorf("the file already uses a name the rewrite adds")
-	}
-
-	// Each use of config must be config.LoadDefaultConfig(context.TODO()).
+	// Each use of config must be config.LoadDefaultConfig(context.TODO()),
+	// and no name the rewrite adds may be in use.
 	var loads []*ast.CallExpr
-	configUses, contextUses := 0, 0
+	configUses, contextUses, taken := 0, 0, false
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch x := n.(type) {
+		case *ast.Ident:
+			taken = taken || slices.Contains([]string{"poolsideNoDefaultConfig", "poolsideaws", "poolsideerrors"}, x.Name)
 		case *ast.SelectorExpr:
 			if isIdent(x.X, "config") {
 				configUses++
@@ -110,6 +102,9 @@ func NoDefaultConfig(src []byte) ([]byte, error) {
 		}
 		return true
 	})
+	if taken {
+		return nil, fmt.Errorf("the file already uses a name the rewrite adds")
+	}
 	if len(loads) == 0 {
 		return nil, fmt.Errorf("no config.LoadDefaultConfig(context.TODO()) call")
 	}
