@@ -9,12 +9,13 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // awsStub is a loopback stand-in for the DynamoDB and Cognito endpoints a
-// function reaches at its first event. It answers at once, so a measurement is
-// the function's own work and not a remote service's latency: an empty
-// profile table (every read misses, every write succeeds) or, for the
+// function reaches at its first event. It answers at once (unless
+// -aws-latency), so a measurement is the function's own work and not a remote
+// service's latency: an empty profile table (every read misses, every write succeeds) or, for the
 // sign-in triggers, one where every profile exists (existingProfiles), a
 // legacy table holding one user, an empty user pool.
 type awsStub struct {
@@ -23,6 +24,10 @@ type awsStub struct {
 	mu    sync.Mutex
 	calls map[string]int // "DynamoDB_20120810.GetItem" → count
 }
+
+// awsLatency delays each of the stand-in's answers (-aws-latency): with a
+// Region's latency the work a function overlaps with its AWS calls shows.
+var awsLatency time.Duration
 
 // benchKeyARN is the KMS key the stand-in answers for (the template's SenderKey).
 const benchKeyARN = "arn:aws:kms:us-east-1:123456789012:key/0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -72,6 +77,7 @@ func (s *awsStub) url() string { return "http://" + s.ln.Addr().String() }
 func (s *awsStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	body, _ := io.ReadAll(r.Body)
+	time.Sleep(awsLatency)
 	if target != "" {
 		s.count(target)
 	}

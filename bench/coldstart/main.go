@@ -39,6 +39,7 @@ func main() {
 		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
 		extraEnv  = flag.String("env", "", "comma-separated K=V added to each function's environment (hello's too), to try a runtime setting such as GOGC")
 		newUser   = flag.Bool("new-user", false, "the sign-in triggers' first event too is for a user with no profile yet")
+		latency   = flag.Duration("aws-latency", 0, "the AWS stand-in answers each call after this long (e.g. 5ms, a KMS or DynamoDB call in a Region); 0: at once")
 		params    = flag.String("params", "MigrationEnabled=true,LegacySource=dynamodb://"+legacyTable+",BcryptCost=10,"+
 			"CustomSenders=true,SenderFrom=no-reply@example.com,SesSourceArn=arn:aws:ses:us-east-1:123456789012:identity/example.com",
 			"template parameter overrides")
@@ -50,6 +51,7 @@ func main() {
 	if *newUser {
 		existingUser = nil
 	}
+	awsLatency = *latency
 	if err := run(*tplPath, *fixtures, *runs, *warm, *callgrind, *only, *params, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
