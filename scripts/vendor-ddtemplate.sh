@@ -3,8 +3,9 @@
 # (github.com/DataDog/datadog-agent/pkg/template, wired by go.mod's replace)
 # from the module cache: its text/, html/ and internal/ packages, go.mod and
 # LICENSE (not its Bazel files, patches and generator), then poolside's
-# no-stdlib-html.patch (third_party/ddtemplate/POOLSIDE.md says why). Exits
-# non-zero if the patch does not apply cleanly.
+# no-stdlib-html.patch and escaper-funcs-once.patch, in that order
+# (third_party/ddtemplate/POOLSIDE.md says why). Exits non-zero if a patch
+# does not apply cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=${1:?usage: scripts/vendor-ddtemplate.sh VERSION (e.g. v0.85.2)}
@@ -20,10 +21,13 @@ src=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "$mod@$version" | sed 
 
 # Our own files survive the copy.
 mkdir "$tmp/keep"
-for f in POOLSIDE.md no-stdlib-html.patch; do
+patches="no-stdlib-html.patch escaper-funcs-once.patch"
+for f in POOLSIDE.md $patches; do
 	[[ -f "$dst/$f" ]] && cp "$dst/$f" "$tmp/keep/"
 done
-[[ -f "$tmp/keep/no-stdlib-html.patch" ]] || { echo "vendor-ddtemplate: $dst/no-stdlib-html.patch missing" >&2; exit 1; }
+for p in $patches; do
+	[[ -f "$tmp/keep/$p" ]] || { echo "vendor-ddtemplate: $dst/$p missing" >&2; exit 1; }
+done
 
 rm -rf "$dst"
 mkdir -p "$dst"
@@ -32,6 +36,8 @@ cp -R "$src/text" "$src/html" "$src/internal" "$dst/"
 chmod -R u+w "$dst"
 find "$dst" -name BUILD.bazel -delete
 
-patch --forward --no-backup-if-mismatch -s -p1 -d "$dst" < "$tmp/keep/no-stdlib-html.patch"
+for p in $patches; do
+	patch --forward --no-backup-if-mismatch -s -p1 -d "$dst" < "$tmp/keep/$p"
+done
 cp "$tmp/keep/"* "$dst/"
-echo "vendored $mod $version into $dst with no-stdlib-html.patch"
+echo "vendored $mod $version into $dst with $patches"

@@ -931,12 +931,15 @@ func (e *escaper) editTextNode(n *parse.TextNode, text []byte) {
 // commit applies changes to actions and template calls needed to contextually
 // autoescape content and adds any derived templates to the set.
 func (e *escaper) commit() {
-	for name := range e.output {
-		e.template(name).Funcs(funcMap)
-	}
 	// Any template from the name space associated with this escaper can be used
 	// to add derived templates to the underlying text/template name space.
 	tmpl := e.arbitraryTemplate()
+	// POOLSIDE (escaper-funcs-once.patch): the templates of a name space share
+	// one function map, so the escaper's functions are added to it once, not
+	// once per escaped template (each addition checks every name again).
+	if len(e.output) > 0 {
+		tmpl.text.Funcs(funcMap)
+	}
 	for _, t := range e.derived {
 		if _, err := tmpl.text.AddParseTree(t.Name(), t.Tree); err != nil {
 			panic("error adding derived template")
