@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"slices"
 	"strconv"
@@ -53,12 +52,10 @@ func poolsideNoDefaultConfig() (poolsideaws.Config, error) {
 // It refuses a file of another shape: no such call, config used for anything
 // else or imported under another name, or the names it adds taken.
 func NoDefaultConfig(src []byte) ([]byte, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "externs.go", src, parser.ParseComments)
+	f, _, off, err := parseGo("externs.go", src)
 	if err != nil {
 		return nil, err
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
 
 	var configSpec, contextSpec *ast.ImportSpec
 	for _, s := range f.Imports {

@@ -3,8 +3,6 @@ package sdkoverlay
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"slices"
 	"strings"
 )
@@ -55,8 +53,7 @@ var constants = []constant{
 // with parameters or more than a return, the variable already declared, or,
 // for a read-only constant, a use of its value other than Get and Contains.
 func ComputeOnce(src []byte, c constant) ([]byte, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, c.file, src, parser.ParseComments)
+	f, _, off, err := parseGo(c.file, src)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +94,6 @@ func ComputeOnce(src []byte, c constant) ([]byte, error) {
 			return nil, err
 		}
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	text := func(n ast.Node) []byte { return src[off(n.Pos()):off(n.End())] }
 	r := ret.Results[0]
 	decl := slices.Concat([]byte("\n\n// "+name+" is "+c.method+"'s value, computed once (added by poolside's\n"+

@@ -64,12 +64,10 @@ import (
 // missing or declared with others, used anywhere else, or no "sync" free to
 // import.
 func Lazy(src []byte) ([]byte, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "endpoints.go", src, parser.ParseComments)
+	f, fset, off, err := parseGo("endpoints.go", src)
 	if err != nil {
 		return nil, err
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	text := func(n ast.Node) string { return string(src[off(n.Pos()):off(n.End())]) }
 
 	regexps, regexpsDecl, err := topVar(f, "partitionRegexp")
@@ -196,6 +194,17 @@ func reformat(out []byte) ([]byte, error) {
 		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
 	}
 	return formatted, nil
+}
+
+// parseGo parses a Go file of a module copy, with its comments, and returns
+// with it the function that turns a position into an offset in src.
+func parseGo(name string, src []byte) (*ast.File, *token.FileSet, func(token.Pos) int, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return f, fset, func(p token.Pos) int { return fset.Position(p).Offset }, nil
 }
 
 // endpointsPackage matches the import path of a service's v1 endpoint table.

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"slices"
 	"strings"
@@ -44,12 +43,10 @@ const tableFreeFileName = "poolside_tablefree.go"
 // exactly one ecdsa.PublicKey literal, with a Curve field, passed to
 // ecdsa.VerifyASN1.
 func TableFree(src []byte) ([]byte, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "externs.go", src, parser.ParseComments)
+	f, _, off, err := parseGo("externs.go", src)
 	if err != nil {
 		return nil, err
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	var verify *ast.FuncDecl
 	for _, d := range f.Decls {
 		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "ECDSA_Verify" {
