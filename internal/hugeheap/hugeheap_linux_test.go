@@ -1,0 +1,74 @@
+//go:build linux
+
+package hugeheap
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestInit runs testdata/probe, a fresh process with this package's init,
+// under several GODEBUG values: the heap it grows by lands in memory marked
+// for huge pages (VmFlags "hg", whatever the kernel's setting), unless Go's
+// own switch says no.
+func TestInit(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "probe")
+	build := exec.Command("go", "build", "-o", bin, "./testdata/probe")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	// With the kernel's setting at "madvise" (or "always"), the first touch
+	// of the advised block faults in a huge page; at "never" none.
+	setting, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	require.NoError(t, err)
+	thp := !strings.Contains(string(setting), "[never]")
+
+	run := func(godebug string) (mappings, pct, hugeKB int) {
+		t.Helper()
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "GODEBUG="+godebug)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		_, err = fmt.Sscanf(string(out), "advised mappings: %d\nnew objects there: %d%%\nhuge pages there: %d kB\n", &mappings, &pct, &hugeKB)
+		require.NoError(t, err, "%s", out)
+		return mappings, pct, hugeKB
+	}
+	for _, godebug := range []string{"", "madvdontneed=1", "disablethp=1,disablethp=0"} {
+		mappings, pct, hugeKB := run(godebug)
+		require.GreaterOrEqual(t, mappings, 1, "GODEBUG=%q", godebug)
+		require.GreaterOrEqual(t, pct, 90, "GODEBUG=%q: the heap grows into the advised block, not around it", godebug)
+		if thp {
+			require.GreaterOrEqual(t, hugeKB, 2048, "GODEBUG=%q: the block was empty when advised, so its first touch took a huge page", godebug)
+		} else {
+			require.Zero(t, hugeKB, "GODEBUG=%q: the kernel gives no huge pages", godebug)
+		}
+	}
+	for _, godebug := range []string{"disablethp=1", "gctrace=0,disablethp=1"} {
+		mappings, _, _ := run(godebug)
+		require.Zero(t, mappings, "GODEBUG=%q: Go's switch keeps huge pages out of the heap", godebug)
+	}
+}
+
+func TestDisabled(t *testing.T) {
+	for godebug, want := range map[string]bool{
+		"":                            false,
+		"disablethp=1":                true,
+		"disablethp=0":                false,
+		"gctrace=1,disablethp=1":      true,
+		"disablethp=1,gctrace=1":      true,
+		"disablethp=1,disablethp=0":   false,
+		"xdisablethp=1":               false,
+		"disablethp=10":               false,
+		"disablethp":                  false,
+		",,disablethp=1,":             true,
+		"madvdontneed=1,disablethp=1": true,
+	} {
+		require.Equal(t, want, disabled(godebug, true), "GODEBUG=%q", godebug)
+	}
+}
