@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -21,13 +22,24 @@ func (m *Catalog) Match(prefs ...string) string {
 		if p == "" {
 			continue
 		}
-		tags, _, err := language.ParseAcceptLanguage(p)
-		if err != nil || len(tags) == 0 {
-			continue
+		if slices.Contains(m.locales, p) { // the matcher's answer too (TestMatchExactLocaleIsTheMatchersAnswer)
+			return p
 		}
-		if _, i, conf := m.matcher.Match(tags...); conf != language.No {
-			return m.locales[i]
+		if loc, ok := m.match(p); ok {
+			return loc
 		}
 	}
 	return DefaultLocale
+}
+
+// match is the matcher's choice for one preference.
+func (m *Catalog) match(p string) (string, bool) {
+	tags, _, err := language.ParseAcceptLanguage(p)
+	if err != nil || len(tags) == 0 {
+		return "", false
+	}
+	if _, i, conf := m.matcher().Match(tags...); conf != language.No {
+		return m.locales[i], true
+	}
+	return "", false
 }

@@ -42,6 +42,30 @@ func TestMatch(t *testing.T) {
 	require.Equal(t, DefaultLocale, none.Match("de"))
 }
 
+// Match answers a preference that is exactly one of the catalog's locales
+// without building the matcher; the matcher gives the same answer.
+func TestMatchExactLocaleIsTheMatchersAnswer(t *testing.T) {
+	for _, m := range []*Catalog{testCatalog(t), must(Default())} {
+		for _, loc := range m.Locales() {
+			got, ok := m.match(loc)
+			require.True(t, ok, loc)
+			require.Equal(t, loc, got)
+			require.Equal(t, loc, m.Match(loc))
+			require.Equal(t, loc, m.Match(" "+loc+" "))
+		}
+	}
+	m := must(Default())
+	require.Equal(t, "de", m.Match("de"))
+	require.Equal(t, "de", m.Match("de-CH"), "a preference that is not a locale goes to the matcher")
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func TestRefusal(t *testing.T) {
 	m := testCatalog(t)
 	require.Equal(t, "Please fill in your last name", m.Refusal("en", CodeMissingAttribute, Args{Field: "family_name"}),
