@@ -16,10 +16,13 @@
 // and the kernel only gives a huge page to an empty block, so the init first
 // moves the allocator past that block: a few allocations fill what is left of
 // it (address space only; fresh memory is not zeroed, so not one of their
-// pages is touched). The init then advises the next 4 MiB with MADV_HUGEPAGE:
-// the first touch there faults in a whole huge page, and the rest of the
-// first event's heap, goroutine stacks included, lands in it. The fillers are
-// dropped at once, so the first garbage collection reclaims them.
+// pages is touched). It checks with mincore that no page of the next block is
+// resident (or moves one block further) and advises 4 MiB from there with
+// MADV_HUGEPAGE: the first touch faults in a whole huge page, and the rest of
+// the first event's heap, goroutine stacks included, lands in it. The
+// fillers are dropped at once, so the first garbage collection reclaims them.
+// With more than one P, another P's page cache may still place some small
+// spans below the block; the deployment recipes run GOMAXPROCS=1.
 //
 // It costs at most 4 MiB of address space and 2 MiB more resident memory than
 // the pages would have taken one by one (P5 in the README), and nothing when

@@ -17,8 +17,9 @@ func init() {
 	if syscall.Getpagesize() != 4096 || disabled(syscall.Getenv("GODEBUG")) {
 		return
 	}
-	start, end := advise()
-	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, start, end-start, madvHugepage)
+	if start, end := advise(); end > start {
+		_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, start, end-start, madvHugepage)
+	}
 	fill = nil
 }
 
@@ -52,23 +53,54 @@ func index(s string, c byte) int {
 }
 
 // advise moves the allocator past the huge-page block it is allocating in
-// and returns the range to advise: from the end of that block, advised bytes.
+// and returns the range to advise: from the start of the first block after
+// it that nothing has touched yet, advised bytes. It returns an empty range
+// when it finds none within two blocks.
 func advise() (start, end uintptr) {
 	first := alloc(filler)
 	block := (addr(first) + filler + hugePage - 1) &^ (hugePage - 1)
-	if rest := block - (addr(first) + filler); rest > 0 {
-		alloc(int(rest))
+	for range 2 {
+		fillTo(block)
+		// The kernel gives a huge page only to a block with no page yet: an
+		// allocation placed there before this init (a large one lands on
+		// the lowest free run that fits, which may lie beyond the rest of
+		// the runtime's start-up) would leave it to small pages.
+		if untouched(block) {
+			return block, block + advised
+		}
+		block += hugePage
 	}
-	// The page allocator takes the lowest free run that fits, so the rest
-	// may not have landed right after the first filler: fill the gaps still
-	// left below the block until a filler lands past it (the last one also
-	// makes the runtime map the chunk after the block, if it had not).
+	return 0, 0
+}
+
+// fillTo allocates until the page allocator hands out memory at or past
+// block. The page allocator takes the lowest free run that fits: one filler
+// takes the run up to the block, and more fill the gaps still left below it
+// until one lands past it (the last one also makes the runtime map the chunk
+// after the block, if it had not).
+func fillTo(block uintptr) {
+	if last := fill[len(fill)-1]; addr(last)+uintptr(len(last)) < block {
+		alloc(int(block - addr(last) - uintptr(len(last))))
+	}
 	for range hugePage / filler {
 		if addr(alloc(filler)) >= block {
-			break
+			return
 		}
 	}
-	return block, block + advised
+}
+
+// untouched reports whether no page of the huge-page block at p is resident.
+func untouched(p uintptr) bool {
+	var vec [hugePage / 4096]byte
+	if _, _, e := syscall.Syscall(syscall.SYS_MINCORE, p, hugePage, uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
+		return false
+	}
+	for _, v := range vec {
+		if v&1 != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func alloc(n int) []byte {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,8 +16,12 @@ import (
 
 // TestInit runs testdata/probe, a fresh process with this package's init,
 // under several GODEBUG values: the heap it grows by lands in memory marked
-// for huge pages (VmFlags "hg", whatever the kernel's setting), unless Go's
-// own switch says no.
+// for huge pages (VmFlags "hg", whatever the kernel's setting) and, unless the
+// kernel's setting is "never", in a huge page; unless Go's own switch says
+// no. The probe runs with GOMAXPROCS=1, as the deployment recipes run every
+// function. Where the runtime's start-up left its allocations depends on its
+// goroutines' timing, so each setting runs five times and the median share
+// counts; every run must advise the heap and get its huge page.
 func TestInit(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "probe")
 	build := exec.Command("go", "build", "-o", bin, "./testdata/probe")
@@ -32,7 +37,7 @@ func TestInit(t *testing.T) {
 	run := func(godebug string) (mappings, pct, hugeKB int) {
 		t.Helper()
 		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "GODEBUG="+godebug)
+		cmd.Env = append(os.Environ(), "GODEBUG="+godebug, "GOMAXPROCS=1")
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out)
 		_, err = fmt.Sscanf(string(out), "advised mappings: %d\nnew objects there: %d%%\nhuge pages there: %d kB\n", &mappings, &pct, &hugeKB)
@@ -40,14 +45,19 @@ func TestInit(t *testing.T) {
 		return mappings, pct, hugeKB
 	}
 	for _, godebug := range []string{"", "madvdontneed=1", "disablethp=1,disablethp=0"} {
-		mappings, pct, hugeKB := run(godebug)
-		require.GreaterOrEqual(t, mappings, 1, "GODEBUG=%q", godebug)
-		require.GreaterOrEqual(t, pct, 90, "GODEBUG=%q: the heap grows into the advised block, not around it", godebug)
-		if thp {
-			require.GreaterOrEqual(t, hugeKB, 2048, "GODEBUG=%q: the block was empty when advised, so its first touch took a huge page", godebug)
-		} else {
-			require.Zero(t, hugeKB, "GODEBUG=%q: the kernel gives no huge pages", godebug)
+		var pcts []int
+		for range 5 {
+			mappings, pct, hugeKB := run(godebug)
+			require.GreaterOrEqual(t, mappings, 1, "GODEBUG=%q", godebug)
+			if thp {
+				require.GreaterOrEqual(t, hugeKB, 2048, "GODEBUG=%q: the advised block was empty, so its first touch took a huge page", godebug)
+			} else {
+				require.Zero(t, hugeKB, "GODEBUG=%q: the kernel gives no huge pages", godebug)
+			}
+			pcts = append(pcts, pct)
 		}
+		slices.Sort(pcts)
+		require.GreaterOrEqual(t, pcts[len(pcts)/2], 90, "GODEBUG=%q: the heap grows into the advised block, not around it (%v)", godebug, pcts)
 	}
 	for _, godebug := range []string{"disablethp=1", "gctrace=0,disablethp=1"} {
 		mappings, _, _ := run(godebug)
