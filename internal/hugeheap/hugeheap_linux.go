@@ -14,7 +14,8 @@ const madvHugepage = 14 // MADV_HUGEPAGE, <linux/mman.h>; the syscall package do
 var fill [][]byte
 
 func init() {
-	if syscall.Getpagesize() != 4096 || disabled(syscall.Getenv("GODEBUG")) {
+	godebug, _ := syscall.Getenv("GODEBUG")
+	if syscall.Getpagesize() != 4096 || disabled(godebug) {
 		return
 	}
 	if start, end := advise(); end > start {
@@ -27,7 +28,7 @@ func init() {
 // setting of a key wins, as in the runtime). It does not import strings:
 // the linker orders package inits by import path among those whose imports
 // are ready, and waiting for strings would put this init after ~30 others.
-func disabled(godebug string, _ bool) bool {
+func disabled(godebug string) bool {
 	on := false
 	for godebug != "" {
 		kv := godebug
