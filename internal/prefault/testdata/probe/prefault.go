@@ -1,0 +1,5 @@
+//go:build !noprefault
+
+package main
+
+import _ "github.com/poolside-io/poolside/internal/prefault"
