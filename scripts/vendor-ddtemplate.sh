@@ -3,7 +3,8 @@
 # (github.com/DataDog/datadog-agent/pkg/template, wired by go.mod's replace)
 # from the module cache: its text/, html/ and internal/ packages, go.mod and
 # LICENSE (not its Bazel files, patches and generator), then poolside's
-# no-stdlib-html.patch and escaper-funcs-once.patch, in that order
+# no-stdlib-html.patch, escaper-funcs-once.patch and
+# script-tag-regexp-lazy.patch, in that order
 # (third_party/ddtemplate/POOLSIDE.md says why). Exits non-zero if a patch
 # does not apply cleanly.
 set -euo pipefail
@@ -21,7 +22,7 @@ src=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "$mod@$version" | sed 
 
 # Our own files survive the copy.
 mkdir "$tmp/keep"
-patches="no-stdlib-html.patch escaper-funcs-once.patch"
+patches="no-stdlib-html.patch escaper-funcs-once.patch script-tag-regexp-lazy.patch"
 for f in POOLSIDE.md $patches; do
 	[[ -f "$dst/$f" ]] && cp "$dst/$f" "$tmp/keep/"
 done
