@@ -19,8 +19,7 @@ func init() {
 // package's own code, as /proc/self/maps lists it ("lo-hi r-xp …"); an empty
 // range when it cannot tell.
 func textMapping() (lo, hi uintptr) {
-	f := textMapping
-	pc := **(**uintptr)(unsafe.Pointer(&f)) // a func value points to its code pointer
+	pc := ownCode()
 	fd, err := syscall.Open("/proc/self/maps", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, 0
@@ -49,6 +48,12 @@ func textMapping() (lo, hi uintptr) {
 		rest = rest[end+1:]
 	}
 	return 0, 0
+}
+
+// ownCode returns the address of this package's code (textMapping's).
+func ownCode() uintptr {
+	f := textMapping
+	return **(**uintptr)(unsafe.Pointer(&f)) // a func value points to its code pointer
 }
 
 // parseLine reads the address range and whether the mapping is executable
