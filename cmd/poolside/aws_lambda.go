@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	_ "github.com/poolside-io/poolside/internal/hugeheap" // huge pages for the heap the first event grows into
-	_ "github.com/poolside-io/poolside/internal/prefault" // the executable's code mapped in one call, not fault by fault
 )
 
 // loadAWS builds the AWS configuration of a Lambda artifact from what Lambda

@@ -1,5 +1,0 @@
-//go:build !noprefault
-
-package main
-
-import _ "github.com/poolside-io/poolside/internal/prefault"
