@@ -1,11 +1,14 @@
 package triggers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -114,6 +117,90 @@ type emfMetric struct {
 type emfMetadata struct {
 	Timestamp         int64          `json:"Timestamp"`
 	CloudWatchMetrics []emfDirective `json:"CloudWatchMetrics"`
+}
+
+// MarshalJSON writes the block as encoding/json would from the field tags
+// (TestEMFMarshalsAsTheTags compares), without its reflection: the block is
+// on every invocation's line, and the first line of a cold start paid for
+// encoding/json's look at the three types (≈ 0.05 ms).
+func (m emfMetadata) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 256)
+	b = append(b, `{"Timestamp":`...)
+	b = strconv.AppendInt(b, m.Timestamp, 10)
+	b = append(b, `,"CloudWatchMetrics":`...)
+	if m.CloudWatchMetrics == nil {
+		return append(b, "null}"...), nil
+	}
+	b = append(b, '[')
+	for i, d := range m.CloudWatchMetrics {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"Namespace":`...)
+		b = appendJSONString(b, d.Namespace)
+		b = append(b, `,"Dimensions":`...)
+		if d.Dimensions == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for j, set := range d.Dimensions {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				if set == nil {
+					b = append(b, "null"...)
+					continue
+				}
+				b = append(b, '[')
+				for k, name := range set {
+					if k > 0 {
+						b = append(b, ',')
+					}
+					b = appendJSONString(b, name)
+				}
+				b = append(b, ']')
+			}
+			b = append(b, ']')
+		}
+		b = append(b, `,"Metrics":`...)
+		if d.Metrics == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for j, metric := range d.Metrics {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"Name":`...)
+				b = appendJSONString(b, metric.Name)
+				if metric.Unit != "" {
+					b = append(b, `,"Unit":`...)
+					b = appendJSONString(b, metric.Unit)
+				}
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...), nil
+}
+
+// appendJSONString appends s as a JSON string. Names, units and the
+// namespace are poolside's own printable ASCII words, written as they are;
+// anything else is escaped by encoding/json, without HTML escaping, as slog's
+// JSON handler writes (a string needs no reflection of a struct type).
+func appendJSONString(b []byte, s string) []byte {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			var q bytes.Buffer
+			enc := json.NewEncoder(&q)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(q.Bytes(), []byte("\n"))...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // emf returns the attributes that make the line an Embedded Metric Format

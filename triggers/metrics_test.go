@@ -301,3 +301,39 @@ func toStrings(sets []any) [][]string {
 	}
 	return out
 }
+
+// TestEMFMarshalsAsTheTags: emfMetadata's own MarshalJSON writes what
+// encoding/json writes from the field tags, byte for byte, both through
+// json.Marshal and as slog's JSON handler encodes (no HTML escaping).
+func TestEMFMarshalsAsTheTags(t *testing.T) {
+	type tagged emfMetadata // the same fields and tags, without the method
+	for name, m := range map[string]emfMetadata{
+		"no directives":    {Timestamp: 1},
+		"empty directives": {Timestamp: 2, CloudWatchMetrics: []emfDirective{}},
+		"the usual": {Timestamp: 1764000000000, CloudWatchMetrics: []emfDirective{
+			{Namespace: Namespace, Dimensions: [][]string{{DimTrigger}}, Metrics: []emfMetric{{Name: MetricInvocations, Unit: "Count"}, {Name: MetricLatency, Unit: "Milliseconds"}}},
+			{Namespace: Namespace, Dimensions: [][]string{{DimTrigger, DimOutcome}, {}}, Metrics: []emfMetric{{Name: "NoUnit"}}},
+		}},
+		"nils inside": {Timestamp: 3, CloudWatchMetrics: []emfDirective{{Dimensions: [][]string{nil, {"a"}}}}},
+		"words to escape": {Timestamp: -4, CloudWatchMetrics: []emfDirective{{
+			Namespace: "a\"b\\c", Dimensions: [][]string{{"tab\there", "é", "<&>", "\u2028", "\x7f", "bad \xff utf-8"}},
+			Metrics: []emfMetric{{Name: "<b>", Unit: "\n"}},
+		}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := json.Marshal(m)
+			require.NoError(t, err)
+			want, err := json.Marshal(tagged(m))
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got))
+
+			var gotBuf, wantBuf bytes.Buffer
+			for buf, v := range map[*bytes.Buffer]any{&gotBuf: m, &wantBuf: tagged(m)} {
+				enc := json.NewEncoder(buf)
+				enc.SetEscapeHTML(false)
+				require.NoError(t, enc.Encode(v))
+			}
+			assert.Equal(t, wantBuf.String(), gotBuf.String())
+		})
+	}
+}
