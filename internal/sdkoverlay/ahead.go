@@ -107,7 +107,7 @@ func AheadStart(src []byte) ([]byte, error) {
 	}
 	if ps := decrypt.Type.Params.List; len(ps) != 2 || len(ps[1].Names) != 1 || ps[1].Names[0].Name != "params" ||
 		!isSelector(ps[1].Type, "awscryptographyencryptionsdksmithygeneratedtypes", "DecryptInput") {
-		return nil, fmt.Errorf("method Decrypt does not take (ctx, params DecryptInput)")
+		return nil, fmt.Errorf("Decrypt does not take (ctx, params DecryptInput)")
 	}
 	taken := false
 	ast.Inspect(f, func(n ast.Node) bool {
