@@ -10,9 +10,8 @@ BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
 # module internal/sdkoverlay rewrites in a copy: each linked AWS SDK service's
 # v1 endpoint table (which neither the SDK nor poolside calls) built on first
 # use instead of at every cold start; the Encryption SDK's P-384 check without
-# the generator table and started on its own goroutine as a decryption begins,
-# its Dafny constants computed once, and its default client supplier without
-# the SDK's default credential chain.
+# the generator table, its Dafny constants computed once, and its default
+# client supplier without the SDK's default credential chain.
 SDK_DIR := dist/sdk
 SDK_MODFILE := $(SDK_DIR)/go.mod
 ADDR ?= 127.0.0.1:9001

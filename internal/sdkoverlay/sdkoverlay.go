@@ -2,7 +2,7 @@
 // primitives, what the Lambda artifacts are built with: a copy of each module
 // to change, rewritten, and a go.mod that replaces the modules by those
 // copies (go build -modfile; go build -overlay refuses files in the module
-// cache). Five kinds of rewrite, each refusing a file of a shape it does not
+// cache). Four kinds of rewrite, each refusing a file of a shape it does not
 // know:
 //
 // Lazy, for each linked service module: its generated v1 endpoint table,
@@ -18,12 +18,6 @@
 // TableFree, for the Material Providers Library's signature extern: the
 // custom senders' P-384 signature check no longer builds Go's table of
 // generator multiples first (tablefree.go).
-//
-// AheadStart and AheadCheck, for the Encryption SDK's client and the same
-// extern: a decryption starts checking the message's signature on a
-// goroutine of its own as it begins, so the check runs while KMS answers,
-// and the check at the end takes that answer when its bytes are the same
-// (ahead.go).
 //
 // ComputeOnce, for the Dafny code the Encryption SDK runs on: constants the
 // Dafny compiler turned into functions that rebuild the value on every call
@@ -185,11 +179,6 @@ func importDecl(f *ast.File) (*ast.GenDecl, error) {
 			return nil, fmt.Errorf("the file already imports sync")
 		}
 	}
-	return importBlock(f)
-}
-
-// importBlock is the file's parenthesised import block.
-func importBlock(f *ast.File) (*ast.GenDecl, error) {
 	for _, d := range f.Decls {
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT && g.Rparen.IsValid() {
 			return g, nil
@@ -232,8 +221,7 @@ type Package struct {
 // to each copy, for go build -modfile. go.sum goes beside it. The modules are
 // those among pkgs of every service's v1 endpoint table, rewritten by Lazy,
 // of the Material Providers Library's signature extern, rewritten by
-// TableFree and AheadCheck, of the Encryption SDK's client, rewritten by
-// AheadStart, of each of constants, rewritten by ComputeOnce (a package's
+// TableFree, of each of constants, rewritten by ComputeOnce (a package's
 // constants all in one file), and of the library's default client supplier,
 // rewritten by NoDefaultConfig. A file any of them refuses is an error, so an
 // update that changes its shape stops the build instead of shipping the
@@ -252,16 +240,7 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 		case slices.Contains(defaultConfigPackages, p.ImportPath):
 			file, rewrite = "externs.go", NoDefaultConfig
 		case p.ImportPath == signaturePackage:
-			file, extra = "externs.go", map[string][]byte{tableFreeFileName: tableFreeFile, aheadFileName: aheadFile}
-			rewrite = func(src []byte) ([]byte, error) {
-				src, err := TableFree(src)
-				if err != nil {
-					return nil, err
-				}
-				return AheadCheck(src)
-			}
-		case p.ImportPath == esdkClientPackage:
-			file, rewrite = "api_client.go", AheadStart
+			file, rewrite, extra = "externs.go", TableFree, map[string][]byte{tableFreeFileName: tableFreeFile}
 		case slices.ContainsFunc(constants, func(c constant) bool { return c.pkg == p.ImportPath }):
 			these := slices.DeleteFunc(slices.Clone(constants), func(c constant) bool { return c.pkg != p.ImportPath })
 			file = these[0].file
@@ -318,8 +297,7 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 	}
 	slices.Sort(replaces)
 	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables,\n"+
-		"// a P-384 signature check without the generator table and started as a decryption begins,\n"+
-		"// Dafny constants computed once,\n"+
+		"// a P-384 signature check without the generator table, Dafny constants computed once,\n"+
 		"// no default AWS configuration in the Encryption SDK's client supplier.\nreplace (\n"),
 		[]byte(strings.Join(replaces, "")), []byte(")\n"))
 	if err := os.WriteFile(filepath.Join(outDir, "go.mod"), mod, 0o644); err != nil {
