@@ -150,8 +150,8 @@ func checkVerify(t *testing.T, command func(modfile ...string) *exec.Cmd) {
 		assert.Positive(t, r.accepted)
 		assert.Positive(t, r.reject)
 		assert.Equal(t, r.checks, r.accepted+r.reject)
-		assert.Equal(t, 2, r.roundTrips, "the Encryption SDK gives the code back under both committing suites")
-		assert.Equal(t, 6, r.refused, "and refuses each message with a byte changed")
+		assert.Equal(t, 3, r.roundTrips, "the Encryption SDK gives the code back under both committing suites and the signed version 1 one")
+		assert.Equal(t, 9, r.refused, "and refuses each message with a byte changed")
 	}
 	assert.Equal(t, eager.checks, rewritten.checks)
 	assert.Equal(t, uint32(1<<31-1), eager.sizeTMax)

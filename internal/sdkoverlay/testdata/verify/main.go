@@ -123,9 +123,11 @@ func main() {
 }
 
 // messages encrypts a code under each committing algorithm suite (Cognito
-// uses the signed one), decrypts it back, and decrypts copies with one byte
-// changed in the header, the body and the signature. It returns the round
-// trips that gave the code back and the tampered copies refused.
+// uses the signed one) and under the signed suite of message format version
+// 1 (which custom senders still decrypt), decrypts it back, and decrypts
+// copies with one byte changed in the header, the body and the signature. It
+// returns the round trips that gave the code back and the tampered copies
+// refused.
 func messages() (roundTrips, refused int) {
 	ctx := context.Background()
 	mp, err := mpl.NewClient(mpltypes.MaterialProvidersConfig{})
@@ -137,23 +139,26 @@ func messages() (roundTrips, refused int) {
 	if err != nil {
 		fail(err)
 	}
-	policy := mpltypes.ESDKCommitmentPolicyRequireEncryptRequireDecrypt
-	client, err := esdk.NewClient(esdktypes.AwsEncryptionSdkConfig{CommitmentPolicy: &policy})
-	if err != nil {
-		fail(err)
-	}
 	code := []byte("482913")
-	for _, suite := range []mpltypes.ESDKAlgorithmSuiteId{
-		mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmHkdfSha512CommitKeyEcdsaP384,
-		mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmHkdfSha512CommitKey,
+	for _, m := range []struct {
+		suite  mpltypes.ESDKAlgorithmSuiteId
+		policy mpltypes.ESDKCommitmentPolicy
+	}{
+		{mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmHkdfSha512CommitKeyEcdsaP384, mpltypes.ESDKCommitmentPolicyRequireEncryptRequireDecrypt},
+		{mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmHkdfSha512CommitKey, mpltypes.ESDKCommitmentPolicyRequireEncryptRequireDecrypt},
+		{mpltypes.ESDKAlgorithmSuiteIdAlgAes256GcmIv12Tag16HkdfSha384EcdsaP384, mpltypes.ESDKCommitmentPolicyForbidEncryptAllowDecrypt},
 	} {
-		out, err := client.Encrypt(ctx, esdktypes.EncryptInput{Plaintext: code, Keyring: keyring, AlgorithmSuiteId: &suite})
+		client, err := esdk.NewClient(esdktypes.AwsEncryptionSdkConfig{CommitmentPolicy: &m.policy})
 		if err != nil {
-			fail(fmt.Errorf("encrypt (%s): %w", suite, err))
+			fail(err)
+		}
+		out, err := client.Encrypt(ctx, esdktypes.EncryptInput{Plaintext: code, Keyring: keyring, AlgorithmSuiteId: &m.suite})
+		if err != nil {
+			fail(fmt.Errorf("encrypt (%s): %w", m.suite, err))
 		}
 		back, err := client.Decrypt(ctx, esdktypes.DecryptInput{Ciphertext: out.Ciphertext, Keyring: keyring})
 		if err != nil {
-			fail(fmt.Errorf("decrypt (%s): %w", suite, err))
+			fail(fmt.Errorf("decrypt (%s): %w", m.suite, err))
 		}
 		if string(back.Plaintext) == string(code) {
 			roundTrips++
