@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"maps"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -220,7 +221,7 @@ func emf(at time.Time, dims map[string]string, values map[string]float64) []slog
 		if !hasDims(dims, m.Dimensions) {
 			continue
 		}
-		attrs = append(attrs, slog.Float64(m.Name, v))
+		attrs = append(attrs, metricValue(m.Name, v))
 		i := slices.IndexFunc(directives, func(d emfDirective) bool {
 			return slices.EqualFunc(d.Dimensions, m.Dimensions, slices.Equal)
 		})
@@ -237,6 +238,19 @@ func emf(at time.Time, dims map[string]string, values map[string]float64) []slog
 		return attrs
 	}
 	return append(attrs, slog.Any("_aws", emfMetadata{Timestamp: at.UnixMilli(), CloudWatchMetrics: directives}))
+}
+
+// metricValue is slog.Float64(name, v), written the same: slog's JSON handler
+// formats a float through encoding/json (its first call on a cold start is
+// ≈ 9 K instructions, and each later one allocates), an integer with strconv,
+// and encoding/json writes an integral float below 1e21 as the integer. So
+// an integral value (a count) goes as an Int64; -0 and anything not exactly
+// an integer of at most 2^53 stays a float.
+func metricValue(name string, v float64) slog.Attr {
+	if i := int64(v); float64(i) == v && i > -1<<53 && i < 1<<53 && (v != 0 || !math.Signbit(v)) {
+		return slog.Int64(name, i)
+	}
+	return slog.Float64(name, v)
 }
 
 func hasDims(dims map[string]string, sets [][]string) bool {

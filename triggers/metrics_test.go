@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"slices"
 	"testing"
 
@@ -336,4 +337,25 @@ func TestEMFMarshalsAsTheTags(t *testing.T) {
 			assert.Equal(t, wantBuf.String(), gotBuf.String())
 		})
 	}
+}
+
+// TestMetricValueWritesAsAFloat: a metric value goes on the line with the
+// same bytes as slog.Float64 would write, integral or not.
+func TestMetricValueWritesAsAFloat(t *testing.T) {
+	line := func(a slog.Attr) string {
+		var b bytes.Buffer
+		slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == slog.LevelKey || a.Key == slog.MessageKey {
+				return slog.Attr{}
+			}
+			return a
+		}})).LogAttrs(context.Background(), slog.LevelInfo, "", a)
+		return b.String()
+	}
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, 3, 42, 1 << 52, 1<<53 - 1, 1 << 53, 1<<53 + 2, 1e15, 1e20, 1e21, 1e22,
+		-1, -7, 2.5, 0.1, 1.0000001, 1e-7, 123.456, math.MaxInt64, math.MinInt64} {
+		assert.Equal(t, line(slog.Float64("m", v)), line(metricValue("m", v)), "%v", v)
+	}
+	assert.Equal(t, slog.KindInt64, metricValue("m", 1).Value.Kind(), "a count goes as an integer")
+	assert.Equal(t, slog.KindFloat64, metricValue("m", 2.5).Value.Kind())
 }
