@@ -129,62 +129,42 @@ func (m emfMetadata) MarshalJSON() ([]byte, error) {
 	b = append(b, `{"Timestamp":`...)
 	b = strconv.AppendInt(b, m.Timestamp, 10)
 	b = append(b, `,"CloudWatchMetrics":`...)
-	if m.CloudWatchMetrics == nil {
-		return append(b, "null}"...), nil
-	}
-	b = append(b, '[')
-	for i, d := range m.CloudWatchMetrics {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	b = appendJSONArray(b, m.CloudWatchMetrics, func(b []byte, d emfDirective) []byte {
 		b = append(b, `{"Namespace":`...)
 		b = appendJSONString(b, d.Namespace)
 		b = append(b, `,"Dimensions":`...)
-		if d.Dimensions == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, '[')
-			for j, set := range d.Dimensions {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				if set == nil {
-					b = append(b, "null"...)
-					continue
-				}
-				b = append(b, '[')
-				for k, name := range set {
-					if k > 0 {
-						b = append(b, ',')
-					}
-					b = appendJSONString(b, name)
-				}
-				b = append(b, ']')
-			}
-			b = append(b, ']')
-		}
+		b = appendJSONArray(b, d.Dimensions, func(b []byte, set []string) []byte {
+			return appendJSONArray(b, set, appendJSONString)
+		})
 		b = append(b, `,"Metrics":`...)
-		if d.Metrics == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, '[')
-			for j, metric := range d.Metrics {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, `{"Name":`...)
-				b = appendJSONString(b, metric.Name)
-				if metric.Unit != "" {
-					b = append(b, `,"Unit":`...)
-					b = appendJSONString(b, metric.Unit)
-				}
-				b = append(b, '}')
+		b = appendJSONArray(b, d.Metrics, func(b []byte, metric emfMetric) []byte {
+			b = append(b, `{"Name":`...)
+			b = appendJSONString(b, metric.Name)
+			if metric.Unit != "" {
+				b = append(b, `,"Unit":`...)
+				b = appendJSONString(b, metric.Unit)
 			}
-			b = append(b, ']')
-		}
-		b = append(b, '}')
+			return append(b, '}')
+		})
+		return append(b, '}')
+	})
+	return append(b, '}'), nil
+}
+
+// appendJSONArray appends items as a JSON array, each written by item; a nil
+// slice is null, as encoding/json writes it.
+func appendJSONArray[T any](b []byte, items []T, item func([]byte, T) []byte) []byte {
+	if items == nil {
+		return append(b, "null"...)
 	}
-	return append(b, "]}"...), nil
+	b = append(b, '[')
+	for i, v := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = item(b, v)
+	}
+	return append(b, ']')
 }
 
 // appendJSONString appends s as a JSON string. Names, units and the
