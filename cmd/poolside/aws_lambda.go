@@ -10,7 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	_ "github.com/poolside-io/poolside/internal/hugeheap" // huge pages for the heap the first event grows into
+	_ "github.com/poolside-io/poolside/internal/hugeheap"  // huge pages for the heap the first event grows into
+	_ "github.com/poolside-io/poolside/internal/metapages" // the runtime's metadata chunk mapped in one call
 )
 
 // loadAWS builds the AWS configuration of a Lambda artifact from what Lambda

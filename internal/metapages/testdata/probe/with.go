@@ -1,0 +1,5 @@
+//go:build !nometapages
+
+package main
+
+import _ "github.com/poolside-io/poolside/internal/metapages"
