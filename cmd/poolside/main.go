@@ -87,11 +87,15 @@ func cutLongValue(_ []string, a slog.Attr) slog.Attr {
 		limit = maxLogStack
 	}
 	var s string
-	switch v := a.Value.Any().(type) {
-	case string:
-		s = v
-	case error:
-		s = v.Error()
+	switch a.Value.Kind() {
+	case slog.KindString:
+		s = a.Value.String()
+	case slog.KindAny: // only here can an error be; numbers, times and groups are left alone unboxed
+		err, ok := a.Value.Any().(error)
+		if !ok {
+			return a
+		}
+		s = err.Error()
 	default:
 		return a
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -156,4 +157,13 @@ func TestCutLongValue(t *testing.T) {
 			assert.Equal(t, c.want, line[c.attr])
 		})
 	}
+	t.Run("an error value is cut as its message", func(t *testing.T) {
+		var b bytes.Buffer
+		newLogger(&b, 0).Info("x", "err", errors.New(long), "count", 7, "ok", true)
+		var line map[string]any
+		require.NoError(t, json.Unmarshal(b.Bytes(), &line))
+		assert.Equal(t, long[:maxLogValue]+fmt.Sprintf("… (cut, %d bytes)", len(long)), line["err"])
+		assert.Equal(t, 7.0, line["count"])
+		assert.Equal(t, true, line["ok"])
+	})
 }
