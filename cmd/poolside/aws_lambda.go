@@ -12,8 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/poolside-io/poolside/internal/hugeheap"    // huge pages for the heap the first event grows into
-	_ "github.com/poolside-io/poolside/internal/metapages" // the runtime's metadata chunk mapped in one call
+	"github.com/poolside-io/poolside/internal/hugeheap" // huge pages for the heap the first event grows into
 )
 
 func init() { lendFirstCollection(hugeheap.Fillers(), debug.SetGCPercent) }
