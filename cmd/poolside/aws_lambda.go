@@ -6,47 +6,12 @@ import (
 	"context"
 	"errors"
 	"os"
-	"runtime"
-	"runtime/debug"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/poolside-io/poolside/internal/hugeheap" // huge pages for the heap the first event grows into
+	_ "github.com/poolside-io/poolside/internal/hugeheap" // huge pages for the heap the first event grows into
 )
-
-func init() { lendFirstCollection(hugeheap.Fillers(), debug.SetGCPercent) }
-
-// lendFirstCollection raises the first garbage collection's heap goal by
-// garbage bytes, and sets GOGC back once that collection has run.
-//
-// hugeheap's init leaves about 2 MiB of dropped fillers on a heap whose first
-// goal is 4 MiB (4 MiB × GOGC/100, the runtime's heap minimum), so a custom
-// sender's first event used to cross the trigger and run a collection
-// mid-event (gctrace: "gc 1 @0.016s … 3->3->0 MB, 4 MB goal", 0.8–1.4 ms of
-// CPU on one P). The goal moves up by the fillers' size (GOGC + 100 ×
-// garbage / 4 MiB, as the heap minimum scales with GOGC), and a finalizer on
-// an object nothing holds, which runs after the first collection, puts GOGC
-// back: every later goal is the one GOGC sets. GOGC=off is left alone.
-// setPercent is debug.SetGCPercent (a parameter for the tests).
-func lendFirstCollection(garbage int, setPercent func(int) int) {
-	if garbage <= 0 {
-		return
-	}
-	const heapMinimum = 4 << 20 // the runtime's defaultHeapMinimum, at GOGC=100
-	gogc := setPercent(-1)      // read it: the runtime has no getter
-	if gogc < 0 {
-		setPercent(gogc)
-		return
-	}
-	setPercent(gogc + (garbage*100+heapMinimum-1)/heapMinimum)
-	runtime.SetFinalizer(&firstCollection{}, func(*firstCollection) { setPercent(gogc) })
-}
-
-// firstCollection is the object whose finalizer runs after the first
-// collection (a pointer, so it is not a tiny allocation, whose finalizer may
-// never run).
-type firstCollection struct{ _ *byte }
 
 // loadAWS builds the AWS configuration of a Lambda artifact from what Lambda
 // puts in the environment: AWS_REGION and the execution role's

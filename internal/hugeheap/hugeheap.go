@@ -20,10 +20,7 @@
 // resident (else it moves one block further) and advises 4 MiB from there with
 // MADV_HUGEPAGE: the first touch faults in a whole huge page, and the rest of
 // the first event's heap, goroutine stacks included, lands in it. The
-// fillers are dropped at once, so the first garbage collection reclaims them;
-// until it, they count towards its heap goal (Fillers says how much: about
-// 2 MiB of the first goal's 4 MiB, which cmd/poolside lends the first
-// collection back so that a cold start does not collect them mid-event).
+// fillers are dropped at once, so the first garbage collection reclaims them.
 // With more than one P, another P's page cache may still place some small
 // spans below the block; the deployment recipes run GOMAXPROCS=1.
 //

@@ -21,20 +21,8 @@ func init() {
 	if start, end := advise(); end > start {
 		_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, start, end-start, madvHugepage)
 	}
-	for _, b := range fill {
-		fillers += len(b)
-	}
 	fill = nil
 }
-
-// fillers is the size of the fillers the init allocated and dropped.
-var fillers int
-
-// Fillers returns how many bytes of the heap the init allocated to move the
-// allocator past the block it advised, and dropped: garbage that counts
-// towards the first garbage collection's heap goal until that collection
-// reclaims it (0 where the init did nothing).
-func Fillers() int { return fillers }
 
 // disabled reports whether the GODEBUG value sets disablethp=1 (the last
 // setting of a key wins, as in the runtime). It does not import strings:
