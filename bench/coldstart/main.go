@@ -230,6 +230,17 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 			ms(median(s.init[0])), ms(median(s.init[1])))
 	}
 
+	fmt.Printf("\nthe first response's spread, exec → first response: mean, 90th percentile and slowest run of each side\n")
+	fmt.Printf("%-28s %10s %10s %10s %10s %10s %10s\n", "function", "hello mean", "p90", "max", "fn mean", "p90", "max")
+	for _, s := range subjects {
+		if s.failed != nil {
+			continue
+		}
+		hm, h90, hmax := spread(s.samples[0])
+		fm, f90, fmax := spread(s.samples[1])
+		fmt.Printf("%-28s %10s %10s %10s %10s %10s %10s\n", s.fn.Name, ms(hm), ms(h90), ms(hmax), ms(fm), ms(f90), ms(fmax))
+	}
+
 	if callgrind {
 		fmt.Printf("\ninstructions exec → first response (valgrind --tool=callgrind, GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off)\n")
 		fmt.Printf("%-28s %14s %14s %7s\n", "function", "hello", "function", "ratio")
@@ -577,6 +588,18 @@ func median[T int64 | time.Duration](d []T) T {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// spread returns the mean, the 90th percentile (nearest rank) and the
+// largest of d: a cold start's tail, which the medians above do not show.
+func spread(d []time.Duration) (mean, p90, largest time.Duration) {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	var sum time.Duration
+	for _, v := range s {
+		sum += v
+	}
+	return sum / time.Duration(len(s)), s[(len(s)*9+9)/10-1], s[len(s)-1]
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
