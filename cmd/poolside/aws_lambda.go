@@ -9,8 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	_ "github.com/poolside-io/poolside/internal/hugeheap" // huge pages for the heap the first event grows into
 )
 
 // loadAWS builds the AWS configuration of a Lambda artifact from what Lambda
