@@ -1,12 +1,9 @@
 package triggers
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
-	"maps"
-	"slices"
 )
 
 // This file holds the request and response of every trigger. Requests decode
@@ -191,28 +188,25 @@ type GroupConfiguration struct {
 	PreferredRole      OptionalString `json:"preferredRole"`
 }
 
-// MarshalJSON writes lists as [] and an empty preferredRole as null, its
-// strings HTML-escaped as json.Marshal writes them (see appendJSON).
+// MarshalJSON writes lists as [] and an empty preferredRole as null.
 func (g GroupConfiguration) MarshalJSON() ([]byte, error) {
-	return g.appendJSON(make([]byte, 0, 96)), nil
+	out := struct {
+		Groups []string `json:"groupsToOverride"`
+		Roles  []string `json:"iamRolesToOverride"`
+		Role   *string  `json:"preferredRole"`
+	}{Groups: nonNil(g.GroupsToOverride), Roles: nonNil(g.IAMRolesToOverride)}
+	if g.PreferredRole != "" {
+		s := string(g.PreferredRole)
+		out.Role = &s
+	}
+	return json.Marshal(out)
 }
 
-// appendJSON writes g without reflection: encoding/json's first look at a
-// type walks its fields, and the response's five types cost every
-// PreTokenGeneration cold start ≈ 0.2 M instructions (README "Performance").
-// TestTokenResponseMarshalsAsReflection holds the bytes to encoding/json's.
-func (g GroupConfiguration) appendJSON(b []byte) []byte {
-	b = append(b, `{"groupsToOverride":`...)
-	b = appendStrings(b, g.GroupsToOverride, true)
-	b = append(b, `,"iamRolesToOverride":`...)
-	b = appendStrings(b, g.IAMRolesToOverride, true)
-	b = append(b, `,"preferredRole":`...)
-	if g.PreferredRole == "" {
-		b = append(b, "null"...)
-	} else {
-		b = appendString(b, string(g.PreferredRole), true)
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
 	}
-	return append(b, '}')
+	return l
 }
 
 // PreTokenGenerationRequest is the request of TokenGeneration_* events in any
@@ -255,137 +249,6 @@ type ClaimsAndScopeOverrideDetails struct {
 type PreTokenGenerationResponse struct {
 	ClaimsOverrideDetails         *ClaimsOverrideDetails         `json:"claimsOverrideDetails,omitempty"`
 	ClaimsAndScopeOverrideDetails *ClaimsAndScopeOverrideDetails `json:"claimsAndScopeOverrideDetails,omitempty"`
-}
-
-// MarshalJSON writes the response as encoding/json would from the fields'
-// tags (with HTML escaping off, as the router encodes), without reflection.
-func (r PreTokenGenerationResponse) MarshalJSON() ([]byte, error) {
-	b := append(make([]byte, 0, 256), '{')
-	next := false
-	if d := r.ClaimsOverrideDetails; d != nil {
-		b = appendKey(b, &next, "claimsOverrideDetails")
-		b = append(b, '{')
-		inner := false
-		if len(d.ClaimsToAddOrOverride) > 0 {
-			b = appendKey(b, &inner, "claimsToAddOrOverride")
-			b = append(b, '{')
-			for i, k := range slices.Sorted(maps.Keys(d.ClaimsToAddOrOverride)) {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = append(appendString(b, k, false), ':')
-				b = appendString(b, d.ClaimsToAddOrOverride[k], false)
-			}
-			b = append(b, '}')
-		}
-		if len(d.ClaimsToSuppress) > 0 {
-			b = appendKey(b, &inner, "claimsToSuppress")
-			b = appendStrings(b, d.ClaimsToSuppress, false)
-		}
-		if d.GroupOverrideDetails != nil {
-			b = appendKey(b, &inner, "groupOverrideDetails")
-			b = d.GroupOverrideDetails.appendJSON(b)
-		}
-		b = append(b, '}')
-	}
-	if d := r.ClaimsAndScopeOverrideDetails; d != nil {
-		b = appendKey(b, &next, "claimsAndScopeOverrideDetails")
-		b = append(b, '{')
-		inner := false
-		for _, t := range []struct {
-			key string
-			g   *TokenGeneration
-		}{{"idTokenGeneration", d.IDTokenGeneration}, {"accessTokenGeneration", d.AccessTokenGeneration}} {
-			if t.g == nil {
-				continue
-			}
-			b = appendKey(b, &inner, t.key)
-			var err error
-			if b, err = t.g.appendJSON(b); err != nil {
-				return nil, err
-			}
-		}
-		if d.GroupOverrideDetails != nil {
-			b = appendKey(b, &inner, "groupOverrideDetails")
-			b = d.GroupOverrideDetails.appendJSON(b)
-		}
-		b = append(b, '}')
-	}
-	return append(b, '}'), nil
-}
-
-// appendJSON writes one token's override; a claim whose value is not a string
-// goes through encoding/json.
-func (t *TokenGeneration) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, '{')
-	next := false
-	if len(t.ClaimsToAddOrOverride) > 0 {
-		b = appendKey(b, &next, "claimsToAddOrOverride")
-		b = append(b, '{')
-		for i, k := range slices.Sorted(maps.Keys(t.ClaimsToAddOrOverride)) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(appendString(b, k, false), ':')
-			if s, ok := t.ClaimsToAddOrOverride[k].(string); ok {
-				b = appendString(b, s, false)
-				continue
-			}
-			v, err := marshal(t.ClaimsToAddOrOverride[k])
-			if err != nil {
-				return nil, err
-			}
-			b = append(b, v...)
-		}
-		b = append(b, '}')
-	}
-	for _, l := range []struct {
-		key  string
-		list []string
-	}{{"claimsToSuppress", t.ClaimsToSuppress}, {"scopesToAdd", t.ScopesToAdd}, {"scopesToSuppress", t.ScopesToSuppress}} {
-		if len(l.list) > 0 {
-			b = appendKey(b, &next, l.key)
-			b = appendStrings(b, l.list, false)
-		}
-	}
-	return append(b, '}'), nil
-}
-
-// appendKey writes a field's key, after a comma unless it is the first.
-func appendKey(b []byte, next *bool, key string) []byte {
-	if *next {
-		b = append(b, ',')
-	}
-	*next = true
-	return append(appendString(b, key, false), ':')
-}
-
-// appendStrings writes l as a JSON array ([] for nil).
-func appendStrings(b []byte, l []string, html bool) []byte {
-	b = append(b, '[')
-	for i, s := range l {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s, html)
-	}
-	return append(b, ']')
-}
-
-// appendString writes s as encoding/json does, with or without its HTML
-// escaping (<, >, & as \u003c…): printable ASCII as it is, anything else
-// through encoding/json itself.
-func appendString(b []byte, s string, html bool) []byte {
-	for i := range len(s) {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || html && (c == '<' || c == '>' || c == '&') {
-			var q bytes.Buffer
-			enc := json.NewEncoder(&q)
-			enc.SetEscapeHTML(html)
-			_ = enc.Encode(s) // a string always encodes
-			return append(b, bytes.TrimSuffix(q.Bytes(), []byte("\n"))...)
-		}
-	}
-	return append(append(append(b, '"'), s...), '"')
 }
 
 // PreTokenGenerationEvent is a decoded TokenGeneration_* event.

@@ -1,7 +1,9 @@
 package triggers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"maps"
 	"math"
@@ -169,7 +171,18 @@ func appendJSONArray[T any](b []byte, items []T, item func([]byte, T) []byte) []
 // namespace are poolside's own printable ASCII words, written as they are;
 // anything else is escaped by encoding/json, without HTML escaping, as slog's
 // JSON handler writes (a string needs no reflection of a struct type).
-func appendJSONString(b []byte, s string) []byte { return appendString(b, s, false) }
+func appendJSONString(b []byte, s string) []byte {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			var q bytes.Buffer
+			enc := json.NewEncoder(&q)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(q.Bytes(), []byte("\n"))...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
+}
 
 // emf returns the attributes that make the line an Embedded Metric Format
 // record: the dimension values, the metric values and the _aws block naming
