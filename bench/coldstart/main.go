@@ -14,11 +14,11 @@
 // that: another copy of hello measured as a function, which must read 1.00 up
 // to noise. With one shared hello it read 1.15 (1.10–1.20, eight full rounds
 // on a Firecracker/KVM machine, hello 1.6 ms); with a copy per pair, 1.01
-// (0.94–1.04) in rounds alternating with those (hello 1.8 ms). Until this
-// change the shared hello was also the file the linker wrote, whose text
-// took more faults (330 against 283 for a copy written in one write), and on
-// that machine the two errors happened to cancel: twenty rounds each way read
-// within 0.05 of each other for every function.
+// (0.94–1.04) in rounds alternating with those (hello 1.8 ms). Before
+// 97670b9 the shared hello was also the file the linker wrote, whose text
+// took more faults (330 against 283 for a copy written in one write; see
+// writeBinary), and on that machine the two errors happened to cancel:
+// twenty rounds each way read within 0.05 of each other for every function.
 //
 // It reads the bootstrap from the zip the function's CodeUri names, with the
 // machine's architecture in place of arm64 (make build writes both). Figures
