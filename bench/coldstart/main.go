@@ -4,7 +4,11 @@
 // between the two (paired, interleaved), and each function gets its template
 // environment plus a loopback DynamoDB/Cognito stand-in that answers at once.
 //
-//	go run ./bench/coldstart [-runs 21] [-warm 1000] [-callgrind]
+//	go run ./bench/coldstart [-runs 21] [-rounds 20] [-warm 1000] [-callgrind]
+//
+// A ratio near 1.5 moves by ±0.1 from one round of 21 runs to the next on a
+// shared machine; -rounds repeats the runs and prints each function's mean
+// ratio over the rounds with the range, as the README quotes it.
 //
 // Each function is paired with a copy of hello of its own (a file of its own,
 // so pages of its own in the page cache), run exactly as often and in the same
@@ -47,6 +51,7 @@ func main() {
 		tplPath   = flag.String("template", "deploy/template.yaml", "SAM template")
 		fixtures  = flag.String("fixtures", "fixtures/events", "event fixtures")
 		runs      = flag.Int("runs", 21, "cold starts per function and side")
+		rounds    = flag.Int("rounds", 1, "repeat the runs this many times; with more than one, also print each function's ratio over the rounds (the mean of each round's ratio of medians, and the range)")
 		warm      = flag.Int("warm", 0, "then this many mixed warm invocations per function, reporting peak RSS (0: skip)")
 		callgrind = flag.Bool("callgrind", false, "also count instructions exec → first response under valgrind --tool=callgrind")
 		keep      = flag.String("keep", "", "copy the built bootstraps and callgrind outputs into this folder")
@@ -66,13 +71,17 @@ func main() {
 		existingUser = nil
 	}
 	awsLatency = *latency
-	if err := run(*tplPath, *fixtures, *runs, *warm, *callgrind, *only, *params, *keep); err != nil {
+	if *runs < 1 || *rounds < 1 {
+		fmt.Fprintln(os.Stderr, "coldstart: -runs and -rounds must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*tplPath, *fixtures, *runs, *rounds, *warm, *callgrind, *only, *params, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params, keep string) error {
+func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only, params, keep string) error {
 	overrides := map[string]string{}
 	for _, kv := range strings.Split(params, ",") {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -120,6 +129,7 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		faults  [2][]int64         // minor page faults, exec → kill after the first response
 		cpu     [2][]time.Duration // user+system CPU time, the same span
 		init    [2][]time.Duration // exec → first poll for an event (Lambda's Init Duration)
+		ratios  []float64          // each round's ratio of medians (-rounds)
 		failed  error
 	}
 	var subjects []*subject
@@ -168,9 +178,19 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 	subjects = append(subjects, &subject{fn: ctl, bin: ctlBin, hello: ctlHello, env: ctlEnv,
 		event: []byte(`{"control":true}`), source: "hello vs a copy of hello", mixed: [][]byte{[]byte(`{"control":true}`)}})
 
-	fmt.Printf("cold start, exec → first response: %d paired runs per function (%s/%s, %s)\n", runs, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Printf("cold start, exec → first response: %d paired runs per function (%s/%s, %s)\n", runs*rounds, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	if rounds > 1 {
+		fmt.Printf("in %d rounds of %d; the tables below pool every round's runs, the last one compares the rounds\n", rounds, runs)
+	}
 	fmt.Printf("load before: %s\n", loadAvg())
-	for i := range runs {
+	for i := range runs * rounds {
+		if i > 0 && i%runs == 0 { // a round ends: its ratio of medians
+			for _, s := range subjects {
+				if s.failed == nil {
+					s.ratios = append(s.ratios, roundRatio(s.samples, runs))
+				}
+			}
+		}
 		for _, s := range subjects {
 			if s.failed != nil {
 				continue
@@ -194,6 +214,11 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 				s.cpu[side] = append(s.cpu[side], u.cpu)
 				s.init[side] = append(s.init[side], u.init)
 			}
+		}
+	}
+	for _, s := range subjects {
+		if s.failed == nil {
+			s.ratios = append(s.ratios, roundRatio(s.samples, runs))
 		}
 	}
 	fmt.Printf("load after:  %s\n\n", loadAvg())
@@ -239,6 +264,18 @@ func run(tplPath, fixtures string, runs, warm int, callgrind bool, only, params,
 		hm, h90, hmax := spread(s.samples[0])
 		fm, f90, fmax := spread(s.samples[1])
 		fmt.Printf("%-28s %10s %10s %10s %10s %10s %10s\n", s.fn.Name, ms(hm), ms(h90), ms(hmax), ms(fm), ms(f90), ms(fmax))
+	}
+
+	if rounds > 1 {
+		fmt.Printf("\nthe ratio round by round (%d rounds of %d paired runs): mean of the rounds' ratios, lowest and highest\n", rounds, runs)
+		fmt.Printf("%-28s %7s %7s %7s\n", "function", "mean", "lowest", "highest")
+		for _, s := range subjects {
+			if s.failed != nil {
+				continue
+			}
+			mean, lo, hi := summary(s.ratios)
+			fmt.Printf("%-28s %7.2f %7.2f %7.2f\n", s.fn.Name, mean, lo, hi)
+		}
 	}
 
 	if callgrind {
@@ -600,6 +637,23 @@ func spread(d []time.Duration) (mean, p90, largest time.Duration) {
 		sum += v
 	}
 	return sum / time.Duration(len(s)), s[(len(s)*9+9)/10-1], s[len(s)-1]
+}
+
+// roundRatio is the last round's ratio of medians, function over hello:
+// the last runs samples of each side.
+func roundRatio(samples [2][]time.Duration, runs int) float64 {
+	h, f := samples[0][len(samples[0])-runs:], samples[1][len(samples[1])-runs:]
+	return float64(median(f)) / float64(median(h))
+}
+
+// summary returns the mean, the lowest and the highest of x (not empty).
+func summary(x []float64) (mean, lowest, highest float64) {
+	lowest, highest = x[0], x[0]
+	for _, v := range x {
+		mean += v
+		lowest, highest = min(lowest, v), max(highest, v)
+	}
+	return mean / float64(len(x)), lowest, highest
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
