@@ -45,7 +45,9 @@ build: $(foreach f,$(FUNCTIONS),dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lamb
 $(SDK_MODFILE): go.mod go.sum $(wildcard internal/sdkoverlay/*.go internal/sdkoverlay/*.txt scripts/sdkoverlay/*.go)
 	$(GO) run ./scripts/sdkoverlay -out $(SDK_DIR)
 
-dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -path './dist/*' -print) go.mod go.sum deploy/functions.txt $(SDK_MODFILE)
+# Tests, testdata and the benchmark are never linked into an artifact, so
+# changing them rebuilds nothing.
+dist/%.zip: $(shell find . -name node_modules -prune -o -name '*.go' -not -name '*_test.go' -not -path './dist/*' -not -path './bench/*' -not -path '*/testdata/*' -print) go.mod go.sum deploy/functions.txt $(SDK_MODFILE)
 	@stem=$*; fn=$${stem%-*}; arch=$${stem##*-}; tags=$(BUILD_TAGS),poolside.fn,poolside.fn.$$fn; \
 	case " $(FUNCTIONS) " in *" $$fn "*) ;; *) echo "make: $$fn is no artifact of deploy/functions.txt" >&2; exit 1;; esac; \
 	mkdir -p dist/$$stem && echo "build dist/$$stem/bootstrap -tags $$tags" && \
