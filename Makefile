@@ -42,7 +42,7 @@ FUNCTIONS := $(shell awk '/^[A-Z]/ {print $$2}' deploy/functions.txt)
 
 build: $(foreach f,$(FUNCTIONS),dist/$(f)-arm64.zip dist/$(f)-amd64.zip) ## Lambda zips: one per function of deploy/functions.txt (bootstrap for provided.al2023)
 
-$(SDK_MODFILE): go.mod go.sum $(wildcard internal/sdkoverlay/*.go internal/sdkoverlay/*.txt scripts/sdkoverlay/*.go)
+$(SDK_MODFILE): go.mod go.sum $(filter-out %_test.go,$(wildcard internal/sdkoverlay/*.go internal/sdkoverlay/*.txt scripts/sdkoverlay/*.go))
 	$(GO) run ./scripts/sdkoverlay -out $(SDK_DIR)
 
 # Tests, testdata and the benchmark are never linked into an artifact, so

@@ -183,42 +183,38 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 		fmt.Printf("in %d rounds of %d; the tables below pool every round's runs, the last one compares the rounds\n", rounds, runs)
 	}
 	fmt.Printf("load before: %s\n", loadAvg())
-	for i := range runs * rounds {
-		if i > 0 && i%runs == 0 { // a round ends: its ratio of medians
+	for r := range rounds {
+		for j := range runs {
+			i := r*runs + j // alternates which side goes first across rounds too
 			for _, s := range subjects {
-				if s.failed == nil {
-					s.ratios = append(s.ratios, roundRatio(s.samples, runs))
+				if s.failed != nil {
+					continue
+				}
+				order := []int{0, 1}
+				if i%2 == 1 {
+					order = []int{1, 0}
+				}
+				for _, side := range order {
+					bin := s.hello
+					if side == 1 {
+						bin = s.bin
+					}
+					d, u, err := coldStart(bin, s.env, s.event, nil)
+					if err != nil {
+						s.failed = fmt.Errorf("%s: %w", filepath.Base(filepath.Dir(bin)), err)
+						break
+					}
+					s.samples[side] = append(s.samples[side], d)
+					s.faults[side] = append(s.faults[side], u.faults)
+					s.cpu[side] = append(s.cpu[side], u.cpu)
+					s.init[side] = append(s.init[side], u.init)
 				}
 			}
 		}
-		for _, s := range subjects {
-			if s.failed != nil {
-				continue
+		for _, s := range subjects { // the round's ratio of medians
+			if s.failed == nil {
+				s.ratios = append(s.ratios, roundRatio(s.samples, runs))
 			}
-			order := []int{0, 1}
-			if i%2 == 1 {
-				order = []int{1, 0}
-			}
-			for _, side := range order {
-				bin := s.hello
-				if side == 1 {
-					bin = s.bin
-				}
-				d, u, err := coldStart(bin, s.env, s.event, nil)
-				if err != nil {
-					s.failed = fmt.Errorf("%s: %w", filepath.Base(filepath.Dir(bin)), err)
-					break
-				}
-				s.samples[side] = append(s.samples[side], d)
-				s.faults[side] = append(s.faults[side], u.faults)
-				s.cpu[side] = append(s.cpu[side], u.cpu)
-				s.init[side] = append(s.init[side], u.init)
-			}
-		}
-	}
-	for _, s := range subjects {
-		if s.failed == nil {
-			s.ratios = append(s.ratios, roundRatio(s.samples, runs))
 		}
 	}
 	fmt.Printf("load after:  %s\n\n", loadAvg())
