@@ -174,7 +174,7 @@ func scalarString(b []byte) (string, error) {
 	switch t[0] {
 	case '"':
 		var s string
-		err := json.Unmarshal(t, &s)
+		err := decodeString(t, &s) // most attribute values have no escape
 		return s, err
 	case 't', 'f':
 		var v bool

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -452,4 +453,42 @@ func TestDecodeHeaderMatchesWholeEventDecode(t *testing.T) {
 	got, err := decodeHeader(raw)
 	require.NoError(t, err)
 	assert.Equal(t, Source("PostConfirmation_ConfirmSignUp"), got.TriggerSource)
+}
+
+// FuzzScalarString holds scalarString, whose strings take decodeString's
+// short cut when they have no escape, to what encoding/json makes of the
+// same value. The event's values reach it already checked by json.Unmarshal,
+// so only valid JSON is compared.
+func FuzzScalarString(f *testing.F) {
+	for _, seed := range []string{`"alice@example.com"`, `"caf\u00e9"`, `"a\"b"`, `"tab\there"`, "\"\xff\xfe\"", `"é"`, `""`, `12.50`, `-0`, `1e3`, `true`, `false`, `null`, ` "padded" `} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if !json.Valid([]byte(in)) {
+			t.Skip()
+		}
+		var v any
+		dec := json.NewDecoder(strings.NewReader(in))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			t.Skip()
+		}
+		got, err := scalarString([]byte(in))
+		switch v := v.(type) {
+		case string:
+			require.NoError(t, err)
+			assert.Equal(t, v, got)
+		case json.Number:
+			require.NoError(t, err)
+			assert.Equal(t, v.String(), got)
+		case bool:
+			require.NoError(t, err)
+			assert.Equal(t, strconv.FormatBool(v), got)
+		case nil:
+			require.NoError(t, err)
+			assert.Empty(t, got)
+		default:
+			assert.Error(t, err, "%s is no scalar", in)
+		}
+	})
 }

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/poolside-io/poolside/config"
 )
 
@@ -36,8 +38,11 @@ func BenchmarkColdStart(b *testing.B) {
 // golden configuration with the memory store, reported as p50 and p99 (the
 // tail is what a user waits for). "json-roundtrip" is the floor: decoding
 // the same PreTokenGeneration event into a map and encoding it again.
+//
+// It runs as the artifacts do: with one P (GOMAXPROCS=1, which every recipe
+// sets) and the trigger artifacts' handler, the router (triggerHandler).
 func BenchmarkWarm(b *testing.B) {
-	h := benchHandler(b, goldenEnv)
+	h := lambda.NewHandler(triggerHandler{benchApp(b, goldenEnv)})
 	for _, name := range []string{"PreSignUp_SignUp", "TokenGeneration_Authentication.v2", "CustomMessage_SignUp", "json-roundtrip"} {
 		file := name
 		if name == "json-roundtrip" {
@@ -59,6 +64,9 @@ func BenchmarkWarm(b *testing.B) {
 			}
 		}
 		b.Run(name, func(b *testing.B) {
+			// Here, not above: testing sets GOMAXPROCS to -test.cpu's value
+			// before each benchmark function, this one's included.
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 			if err := invoke(); err != nil { // the first call creates the profile PreTokenGeneration reads
 				b.Fatal(err)
 			}
