@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -161,11 +162,6 @@ func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Messag
 	if d.ConfirmURL != "" {
 		d.ConfirmURL = confirmURL(d.ConfirmURL, tok.code, d.UserName)
 	}
-	swap := func(s string) string {
-		s = strings.ReplaceAll(s, tok.code, ph.Code)
-		s = strings.ReplaceAll(s, tok.username, ph.Username)
-		return strings.ReplaceAll(s, tok.link, ph.Link)
-	}
 	text := d
 	for _, f := range []*string{&text.Brand, &text.UserName, &text.GivenName, &text.FamilyName, &text.Name, &text.Email} {
 		*f = inertText(*f)
@@ -175,12 +171,13 @@ func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Messag
 	name := string(kind)
 	var problems []string
 	var msg Message
-	var b bytes.Buffer
+	b := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(b)
 
 	if htmlEmails { // else an artifact that sends no email (email_none.go)
-		b.Grow(2 << 10) // the email, 1–2 KB rendered: one allocation instead of six growing ones
-		err := set.email.ExecuteTemplate(&b, name, d)
-		msg.Email = strings.TrimSpace(swap(b.String()))
+		b.Reset()
+		err := set.email.ExecuteTemplate(b, name, d)
+		msg.Email = strings.TrimSpace(tok.swap(b.Bytes(), ph))
 		if p := checkMessage("email", err, msg.Email, MinEmailLength, MaxEmailLength, kind, ph); p != "" {
 			problems = append(problems, name+" "+p)
 			msg.Email = fallbackEmail(kind, ph)
@@ -188,16 +185,16 @@ func (m *Catalog) Render(kind Kind, loc string, d Data, ph Placeholders) (Messag
 	}
 
 	b.Reset()
-	err := set.subject.ExecuteTemplate(&b, name, text)
-	msg.Subject = strings.TrimSpace(swap(b.String()))
+	err := set.subject.ExecuteTemplate(b, name, text)
+	msg.Subject = strings.TrimSpace(tok.swap(b.Bytes(), ph))
 	if p := checkSubject(err, msg.Subject); p != "" {
 		problems = append(problems, name+" "+p)
 		msg.Subject = fallbackSubject(kind)
 	}
 
 	b.Reset()
-	err = set.sms.ExecuteTemplate(&b, name, text)
-	msg.SMS = strings.TrimSpace(swap(b.String()))
+	err = set.sms.ExecuteTemplate(b, name, text)
+	msg.SMS = strings.TrimSpace(tok.swap(b.Bytes(), ph))
 	p := checkMessage("sms", err, msg.SMS, MinSMSLength, MaxSMSLength, kind, ph)
 	if n := sentSMSLength(msg.SMS, kind, ph, userName); p == "" && n > MaxSMSLength {
 		p = fmt.Sprintf("sms: %d characters once Cognito fills in the code and user name, want at most %d", n, MaxSMSLength)
@@ -296,6 +293,59 @@ func newTokens() tokens {
 	_, _ = rand.Read(b[:])
 	n := hex.EncodeToString(b[:])
 	return tokens{code: "pz" + n + "c", username: "pz" + n + "u", link: "pz" + n + "l"}
+}
+
+// swap returns rendered text with each token replaced by its placeholder
+// (code, user name, link), in one pass and one allocation: what three
+// strings.ReplaceAll calls on a string copy of b make, with three copies
+// fewer. The tokens share all but their last byte, so one search finds each.
+func (t tokens) swap(b []byte, ph Placeholders) string {
+	stem := t.code[:len(t.code)-1]
+	i := bytes.Index(b, []byte(stem))
+	if i < 0 {
+		return string(b)
+	}
+	var out strings.Builder
+	out.Grow(len(b) + 2*len(ph.Code))
+	for i >= 0 {
+		end := i + len(stem)
+		with, ok := "", end < len(b)
+		if ok {
+			switch b[end] {
+			case t.code[len(t.code)-1]:
+				with = ph.Code
+			case t.username[len(t.username)-1]:
+				with = ph.Username
+			case t.link[len(t.link)-1]:
+				with = ph.Link
+			default:
+				ok = false
+			}
+		}
+		if ok {
+			out.Write(b[:i])
+			out.WriteString(with)
+			b = b[end+1:]
+		} else { // the stem alone: text, kept as it is
+			out.Write(b[:end])
+			b = b[end:]
+		}
+		i = bytes.Index(b, []byte(stem))
+	}
+	out.Write(b)
+	return out.String()
+}
+
+// renderBuffers hold a message while it renders: a warm invocation's buffer
+// no longer grows from nothing for each email, subject and SMS.
+var renderBuffers = sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(4 << 10); return b }}
+
+// putRenderBuffer returns b to the pool unless a message grew it past what
+// Cognito accepts (MaxEmailLength is 20,000 characters).
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 128<<10 {
+		renderBuffers.Put(b)
+	}
 }
 
 // cleanText makes a user-supplied value safe to place in any message: no

@@ -216,7 +216,7 @@ func TestOwnedResponseEncoding(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			b, err := marshal(tc.v)
+			b, err := marshal(new(bytes.Buffer), tc.v)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, string(b))
 		})
@@ -230,7 +230,7 @@ func TestNewPreTokenGenerationResponseKeepsGroups(t *testing.T) {
 		"2": `{"claimsAndScopeOverrideDetails":{"groupOverrideDetails":{"groupsToOverride":["USER","beta"],"iamRolesToOverride":[],"preferredRole":"arn:r"}}}`,
 	} {
 		ev := &PreTokenGenerationEvent{Header: Header{Version: version}, Request: PreTokenGenerationRequest{GroupConfiguration: groups}}
-		b, err := marshal(NewPreTokenGenerationResponse(ev))
+		b, err := marshal(new(bytes.Buffer), NewPreTokenGenerationResponse(ev))
 		require.NoError(t, err)
 		assert.Equal(t, want, string(b))
 	}

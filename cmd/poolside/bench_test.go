@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"testing"
 	"time"
@@ -40,7 +41,8 @@ func BenchmarkColdStart(b *testing.B) {
 // the same PreTokenGeneration event into a map and encoding it again.
 //
 // It runs as the artifacts do: with one P (GOMAXPROCS=1, which every recipe
-// sets) and the trigger artifacts' handler, the router (triggerHandler).
+// sets), the collector's lambdaGCPercent (gc.go) and the trigger artifacts'
+// handler, the router (triggerHandler).
 func BenchmarkWarm(b *testing.B) {
 	h := lambda.NewHandler(triggerHandler{benchApp(b, goldenEnv)})
 	for _, name := range []string{"PreSignUp_SignUp", "TokenGeneration_Authentication.v2", "CustomMessage_SignUp", "json-roundtrip"} {
@@ -67,6 +69,7 @@ func BenchmarkWarm(b *testing.B) {
 			// Here, not above: testing sets GOMAXPROCS to -test.cpu's value
 			// before each benchmark function, this one's included.
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+			defer debug.SetGCPercent(debug.SetGCPercent(lambdaGCPercent))
 			if err := invoke(); err != nil { // the first call creates the profile PreTokenGeneration reads
 				b.Fatal(err)
 			}

@@ -54,6 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stderr, usage)
 			return 2
 		}
+		lambdaGC(os.Getenv)
 		a, err := newApp(config.OSEnv, os.Stdout)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
