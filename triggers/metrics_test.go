@@ -359,3 +359,24 @@ func TestMetricValueWritesAsAFloat(t *testing.T) {
 	assert.Equal(t, slog.KindInt64, metricValue("m", 1).Value.Kind(), "a count goes as an integer")
 	assert.Equal(t, slog.KindFloat64, metricValue("m", 2.5).Value.Kind())
 }
+
+// TestEMFShapesWriteTheirDirectives: the line's _aws block, whose
+// CloudWatchMetrics array is written once per set of published metrics
+// (emfShapes), holds the bytes encoding/json writes from the tags for every
+// such set.
+func TestEMFShapesWriteTheirDirectives(t *testing.T) {
+	require.LessOrEqual(t, len(Metrics), 64, "a shape is a uint64 with one bit per metric")
+	type tagged emfMetadata
+	for shape := uint64(0); shape < 1<<len(Metrics); shape++ {
+		got, err := json.Marshal(emfMetadata{Timestamp: 1764000000000, directives: emfShapes.directives(shape)})
+		require.NoError(t, err)
+		want, err := json.Marshal(tagged{Timestamp: 1764000000000, CloudWatchMetrics: directivesOf(shape)})
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "shape %b", shape)
+	}
+	// Metrics sharing dimension sets share a directive, in Metrics' order.
+	all := directivesOf(1<<len(Metrics) - 1)
+	require.NotEmpty(t, all)
+	assert.Equal(t, [][]string{{DimTrigger}, {DimTrigger, DimOutcome}}, all[0].Dimensions)
+	assert.Equal(t, []emfMetric{{MetricInvocations, "Count"}, {MetricLatency, "Milliseconds"}}, all[0].Metrics)
+}

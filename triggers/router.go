@@ -119,7 +119,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) (out []byte, err er
 		h       Header
 		request json.RawMessage // for the locale of a refusal
 	)
-	rec := &record{}
+	rec := newRecord()
 	ctx = context.WithValue(ctx, recordKey{}, rec)
 	defer func() {
 		if p := recover(); p != nil {
@@ -225,7 +225,7 @@ func (r *Router) withBudget(ctx context.Context, start time.Time) (context.Conte
 
 // finish writes the invocation's log line and turns err into Lambda's error shape.
 func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, start time.Time, rec *record, err error) error {
-	attrs := make([]slog.Attr, 0, 24) // a line's usual count: grown once, not three times
+	attrs := make([]slog.Attr, 0, 32) // a line's usual count, with room: never grown
 	attrs = append(attrs,
 		slog.String("requestId", requestID(ctx)),
 		slog.String("triggerSource", string(h.TriggerSource)),
@@ -273,8 +273,8 @@ func (r *Router) finish(ctx context.Context, h Header, request json.RawMessage, 
 	count(ctx, MetricInvocations, 1)
 	count(ctx, MetricLatency, float64(took)/float64(time.Millisecond))
 	attrs = append(attrs, slog.Duration("duration", took))
-	attrs = append(attrs, rec.attrs()...)
-	attrs = append(attrs, rec.metrics(end)...)
+	attrs = rec.appendAttrs(attrs)
+	attrs = rec.appendMetrics(attrs, end)
 	r.log.LogAttrs(context.WithoutCancel(ctx), level, "invocation", attrs...)
 	return result
 }
@@ -376,17 +376,26 @@ func encodeEvent(raw map[string]json.RawMessage) []byte {
 type record struct {
 	mu     sync.Mutex
 	as     []slog.Attr
-	dims   map[string]string  // metric dimensions (dimension)
-	counts map[string]float64 // metric values (count)
+	dims   []metricDim   // metric dimensions (dimension), starting in dimsAt
+	counts []metricCount // metric values (count), starting in countsAt
+
+	dimsAt   [5]metricDim
+	countsAt [4]metricCount
+}
+
+func newRecord() *record {
+	r := &record{}
+	r.dims, r.counts = r.dimsAt[:0], r.countsAt[:0]
+	return r
 }
 
 type recordKey struct{}
 
-// metrics is the line's Embedded Metric Format part, stamped at.
-func (r *record) metrics(at time.Time) []slog.Attr {
+// appendMetrics appends the line's Embedded Metric Format part, stamped at.
+func (r *record) appendMetrics(dst []slog.Attr, at time.Time) []slog.Attr {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return emf(at, r.dims, r.counts)
+	return emf(dst, at, r.dims, r.counts)
 }
 
 func (r *record) add(as ...slog.Attr) {
@@ -395,10 +404,10 @@ func (r *record) add(as ...slog.Attr) {
 	r.mu.Unlock()
 }
 
-func (r *record) attrs() []slog.Attr {
+func (r *record) appendAttrs(dst []slog.Attr) []slog.Attr {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]slog.Attr(nil), r.as...)
+	return append(dst, r.as...)
 }
 
 // LogAttrs adds attributes to the invocation's single log line. Never pass a
