@@ -9,7 +9,7 @@ import (
 
 // lambdaGCPercent is the heap growth a Lambda artifact lets the garbage
 // collector allow between cycles when GOGC is not set: 200, where Go's default
-// is 100. A warm invocation allocates 9–23 KB; at 100 a cycle ran every few
+// is 100. A warm invocation allocates 7–16 KB; at 100 a cycle ran every few
 // hundred invocations and overlapped enough of them to set the p99 (README
 // "Performance", P2: at 100, PreSignUp 98–108 µs, PreTokenGeneration 135–142
 // µs; at 200, 69–74 µs and 89–96 µs). The cost is heap: peak RSS after 1,000
