@@ -298,7 +298,9 @@ func newTokens() tokens {
 // swap returns rendered text with each token replaced by its placeholder
 // (code, user name, link), in one pass and one allocation: what three
 // strings.ReplaceAll calls on a string copy of b make, with three copies
-// fewer. The tokens share all but their last byte, so one search finds each.
+// fewer. The tokens share all but their last byte, so one search finds each;
+// internal/replace.InOrder, for pairs known only per call, would need the
+// string copy back and tests each pair at every byte.
 func (t tokens) swap(b []byte, ph Placeholders) string {
 	stem := t.code[:len(t.code)-1]
 	i := bytes.Index(b, []byte(stem))

@@ -80,10 +80,10 @@ const (
 func count(ctx context.Context, name string, n float64) {
 	if r, ok := ctx.Value(recordKey{}).(*record); ok {
 		r.mu.Lock()
-		if i := slices.IndexFunc(r.counts, func(c metricCount) bool { return c.name == name }); i >= 0 {
-			r.counts[i].n += n
+		if i := fieldIndex(r.counts, name); i >= 0 {
+			r.counts[i].value += n
 		} else {
-			r.counts = append(r.counts, metricCount{name, n})
+			r.counts = append(r.counts, metricField[float64]{name, n})
 		}
 		r.mu.Unlock()
 	}
@@ -93,32 +93,27 @@ func count(ctx context.Context, name string, n float64) {
 func dimension(ctx context.Context, name, value string) {
 	if r, ok := ctx.Value(recordKey{}).(*record); ok {
 		r.mu.Lock()
-		if i := slices.IndexFunc(r.dims, func(d metricDim) bool { return d.name == name }); i >= 0 {
+		if i := fieldIndex(r.dims, name); i >= 0 {
 			r.dims[i].value = value
 		} else {
-			r.dims = append(r.dims, metricDim{name, value})
+			r.dims = append(r.dims, metricField[string]{name, value})
 		}
 		r.mu.Unlock()
 	}
 }
 
-// metricCount and metricDim are a line's metric values and dimensions, kept
-// in small slices that start in the record itself (a line has two to five of
-// each): two maps per invocation were a sixth of what PreSignUp allocated.
-type metricCount struct {
-	name string
-	n    float64
+// metricField is one of a line's metric values (float64) or dimensions
+// (string), kept in small slices that start in the record itself (a line has
+// two to five of each): two maps per invocation were a sixth of what
+// PreSignUp allocated.
+type metricField[V any] struct {
+	name  string
+	value V
 }
 
-type metricDim struct{ name, value string }
-
-func dimValue(dims []metricDim, name string) string {
-	for _, d := range dims {
-		if d.name == name {
-			return d.value
-		}
-	}
-	return ""
+// fieldIndex is the index of name in fields, or -1.
+func fieldIndex[V any](fields []metricField[V], name string) int {
+	return slices.IndexFunc(fields, func(f metricField[V]) bool { return f.name == name })
 }
 
 // CountStoreRetry counts one retried profile store call (DynamoDB) on the
@@ -220,11 +215,13 @@ func appendJSONString(b []byte, s string) []byte {
 // Format record: the dimension values, the metric values and the _aws block
 // naming them. Every dimension value is written; a metric is published only
 // when each dimension it needs has one.
-func emf(dst []slog.Attr, at time.Time, dims []metricDim, values []metricCount) []slog.Attr {
+func emf(dst []slog.Attr, at time.Time, dims []metricField[string], values []metricField[float64]) []slog.Attr {
 	var shape uint64 // bit i: Metrics[i] is published
 	for i, m := range Metrics {
-		v, ok := countValue(values, m.Name)
-		if !ok && !m.Always {
+		var v float64
+		if j := fieldIndex(values, m.Name); j >= 0 {
+			v = values[j].value
+		} else if !m.Always {
 			continue
 		}
 		if !hasDims(dims, m.Dimensions) {
@@ -233,7 +230,7 @@ func emf(dst []slog.Attr, at time.Time, dims []metricDim, values []metricCount) 
 		dst = append(dst, metricValue(m.Name, v))
 		shape |= 1 << i
 	}
-	slices.SortFunc(dims, func(a, b metricDim) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(dims, func(a, b metricField[string]) int { return strings.Compare(a.name, b.name) })
 	for _, d := range dims {
 		dst = append(dst, slog.String(d.name, d.value))
 	}
@@ -241,15 +238,6 @@ func emf(dst []slog.Attr, at time.Time, dims []metricDim, values []metricCount) 
 		return dst
 	}
 	return append(dst, slog.Any("_aws", emfMetadata{Timestamp: at.UnixMilli(), directives: emfShapes.directives(shape)}))
-}
-
-func countValue(values []metricCount, name string) (float64, bool) {
-	for _, c := range values {
-		if c.name == name {
-			return c.n, true
-		}
-	}
-	return 0, false
 }
 
 // emfShapes holds the CloudWatchMetrics array of each set of published
@@ -306,10 +294,10 @@ func metricValue(name string, v float64) slog.Attr {
 	return slog.Float64(name, v)
 }
 
-func hasDims(dims []metricDim, sets [][]string) bool {
+func hasDims(dims []metricField[string], sets [][]string) bool {
 	for _, set := range sets {
 		for _, d := range set {
-			if dimValue(dims, d) == "" {
+			if i := fieldIndex(dims, d); i < 0 || dims[i].value == "" {
 				return false
 			}
 		}

@@ -376,11 +376,11 @@ func encodeEvent(raw map[string]json.RawMessage) []byte {
 type record struct {
 	mu     sync.Mutex
 	as     []slog.Attr
-	dims   []metricDim   // metric dimensions (dimension), starting in dimsAt
-	counts []metricCount // metric values (count), starting in countsAt
+	dims   []metricField[string]  // metric dimensions (dimension), starting in dimsAt
+	counts []metricField[float64] // metric values (count), starting in countsAt
 
-	dimsAt   [5]metricDim
-	countsAt [4]metricCount
+	dimsAt   [5]metricField[string]
+	countsAt [4]metricField[float64]
 }
 
 func newRecord() *record {
