@@ -11,7 +11,9 @@ BUILD_LDFLAGS := -trimpath -ldflags "-s -w"
 # v1 endpoint table (which neither the SDK nor poolside calls) built on first
 # use instead of at every cold start; the Encryption SDK's P-384 check without
 # the generator table, its Dafny constants computed once, and its default
-# client supplier without the SDK's default credential chain.
+# client supplier without the SDK's default credential chain; and, on first use
+# instead of at init, smithy-go's event-stream CRC table, the SDK's per-service
+# read timeouts and x/text's variant index and language matcher tables.
 SDK_DIR := dist/sdk
 SDK_MODFILE := $(SDK_DIR)/go.mod
 ADDR ?= 127.0.0.1:9001

@@ -2,7 +2,7 @@
 // primitives, what the Lambda artifacts are built with: a copy of each module
 // to change, rewritten, and a go.mod that replaces the modules by those
 // copies (go build -modfile; go build -overlay refuses files in the module
-// cache). Four kinds of rewrite, each refusing a file of a shape it does not
+// cache). Six kinds of rewrite, each refusing a file of a shape it does not
 // know:
 //
 // Lazy, for each linked service module: its generated v1 endpoint table,
@@ -28,16 +28,27 @@
 // supplier: it no longer imports the AWS SDK's config package, so the senders
 // do not link the SDK's default credential chain, which they never use
 // (noconfig.go).
+//
+// FirstUse and InitOnFirstUse, for values every artifact computed at package
+// init for reads its first event never makes (firstuse.go): a package-level
+// variable becomes a sync.OnceValue its readers call (the event-stream CRC
+// table, the SDK's per-service read timeouts, x/text's variant subtags), and a
+// func init becomes a sync.OnceFunc its readers run first (x/text's language
+// matcher tables). A module is copied once, however many of its packages and
+// files are rewritten.
 package sdkoverlay
 
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
+	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -184,8 +195,10 @@ func importDecl(f *ast.File) (*ast.GenDecl, error) {
 			return g, nil
 		}
 	}
-	return nil, fmt.Errorf("no parenthesised import block")
+	return nil, errNoImportBlock
 }
+
+var errNoImportBlock = errors.New("no parenthesised import block")
 
 // reformat gofmts a rewritten file, which also checks that it parses.
 func reformat(out []byte) ([]byte, error) {
@@ -218,92 +231,151 @@ type Package struct {
 
 // Write makes, under outDir, a copy of each module to rewrite, and
 // outDir/go.mod: the main module's go.mod (its text in gomod) with a replace
-// to each copy, for go build -modfile. go.sum goes beside it. The modules are
-// those among pkgs of every service's v1 endpoint table, rewritten by Lazy,
-// of the Material Providers Library's signature extern, rewritten by
-// TableFree, of each of constants, rewritten by ComputeOnce (a package's
-// constants all in one file), and of the library's default client supplier,
-// rewritten by NoDefaultConfig. A file any of them refuses is an error, so an
-// update that changes its shape stops the build instead of shipping the
-// eager code unnoticed. It returns how many modules it copied.
+// to each copy, for go build -modfile. go.sum goes beside it. The rewrites,
+// of the packages among pkgs they name: every service's v1 endpoint table
+// (Lazy), the Material Providers Library's signature extern (TableFree), each
+// of constants (ComputeOnce, a package's constants all in one file), the
+// library's default client supplier (NoDefaultConfig), each of firstUseVars
+// (FirstUse) and of lazyInits (InitOnFirstUse). A module is copied once,
+// whatever the number of its packages and files rewritten. A file any
+// rewrite refuses is an error, so an update that changes its shape stops the
+// build instead of shipping the eager code unnoticed. It returns how many
+// modules it copied.
 func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
-	var replaces []string
+	type moduleCopy struct {
+		dir, version string
+		files        map[string][]byte // path in the module → rewritten text
+	}
+	modules := map[string]*moduleCopy{}
+	var notes []string
 	tables := 0
 	for _, p := range pkgs {
-		var file string
-		var rewrite func([]byte) ([]byte, error)
-		var extra map[string][]byte
-		switch {
-		case endpointsPackage.MatchString(p.ImportPath):
-			file, rewrite = "endpoints.go", Lazy
-			tables++
-		case slices.Contains(defaultConfigPackages, p.ImportPath):
-			file, rewrite = "externs.go", NoDefaultConfig
-		case p.ImportPath == signaturePackage:
-			file, rewrite, extra = "externs.go", TableFree, map[string][]byte{tableFreeFileName: tableFreeFile}
-		case slices.ContainsFunc(constants, func(c constant) bool { return c.pkg == p.ImportPath }):
-			these := slices.DeleteFunc(slices.Clone(constants), func(c constant) bool { return c.pkg != p.ImportPath })
-			file = these[0].file
-			rewrite = func(src []byte) ([]byte, error) {
-				for _, c := range these {
-					var err error
-					if src, err = ComputeOnce(src, c); err != nil {
-						return nil, err
-					}
-				}
-				return src, nil
-			}
-		default:
+		rewrites, extra, why := packageRewrites(p)
+		if len(rewrites) == 0 {
 			continue
+		}
+		if endpointsPackage.MatchString(p.ImportPath) {
+			tables++
+		} else {
+			notes = append(notes, why...)
 		}
 		if p.ModuleDir == "" || p.ModuleVersion == "" {
 			return 0, fmt.Errorf("%s: no module version or folder (replaced already?)", p.ImportPath)
 		}
-		src, err := os.ReadFile(filepath.Join(p.Dir, file))
+		files, err := packageFiles(p.Dir)
 		if err != nil {
 			return 0, err
-		}
-		rewritten, err := rewrite(src)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", p.ImportPath, err)
-		}
-		copyDir, err := filepath.Abs(filepath.Join(outDir, "mod", filepath.FromSlash(p.ModulePath)+"@"+p.ModuleVersion))
-		if err != nil {
-			return 0, err
-		}
-		if err := os.CopyFS(copyDir, os.DirFS(p.ModuleDir)); err != nil {
-			return 0, fmt.Errorf("copy %s: %w", p.ModulePath, err)
 		}
 		rel, err := filepath.Rel(p.ModuleDir, p.Dir)
 		if err != nil {
 			return 0, err
 		}
-		target := filepath.Join(copyDir, rel, file)
-		if err := os.Chmod(target, 0o644); err != nil { // the module cache's files are read-only
-			return 0, err
+		m := modules[p.ModulePath]
+		if m == nil {
+			m = &moduleCopy{dir: p.ModuleDir, version: p.ModuleVersion, files: map[string][]byte{}}
+			modules[p.ModulePath] = m
 		}
-		if err := os.WriteFile(target, rewritten, 0o644); err != nil {
-			return 0, err
-		}
-		for name, text := range extra {
-			if err := os.WriteFile(filepath.Join(copyDir, rel, name), text, 0o644); err != nil {
-				return 0, err
+		for _, rewrite := range rewrites {
+			changed, err := rewrite(files)
+			if err != nil {
+				return 0, fmt.Errorf("%s: %w", p.ImportPath, err)
+			}
+			for name, text := range changed {
+				files[name] = text // a later rewrite of the package sees it
+				m.files[filepath.Join(rel, name)] = text
 			}
 		}
-		replaces = append(replaces, fmt.Sprintf("\t%s %s => %s\n", p.ModulePath, p.ModuleVersion, copyDir))
+		for name, text := range extra {
+			m.files[filepath.Join(rel, name)] = text
+		}
 	}
 	if tables == 0 {
 		return 0, fmt.Errorf("no AWS SDK service endpoint table among %d packages", len(pkgs))
 	}
-	slices.Sort(replaces)
-	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables,\n"+
-		"// a P-384 signature check without the generator table, Dafny constants computed once,\n"+
-		"// no default AWS configuration in the Encryption SDK's client supplier.\nreplace (\n"),
+	var replaces []string
+	for _, path := range slices.Sorted(maps.Keys(modules)) {
+		m := modules[path]
+		copyDir, err := filepath.Abs(filepath.Join(outDir, "mod", filepath.FromSlash(path)+"@"+m.version))
+		if err != nil {
+			return 0, err
+		}
+		if err := os.CopyFS(copyDir, os.DirFS(m.dir)); err != nil {
+			return 0, fmt.Errorf("copy %s: %w", path, err)
+		}
+		for name, text := range m.files {
+			target := filepath.Join(copyDir, name)
+			if err := os.Chmod(target, 0o644); err != nil && !errors.Is(err, fs.ErrNotExist) { // the module cache's files are read-only
+				return 0, err
+			}
+			if err := os.WriteFile(target, text, 0o644); err != nil {
+				return 0, err
+			}
+		}
+		replaces = append(replaces, fmt.Sprintf("\t%s %s => %s\n", path, m.version, copyDir))
+	}
+	slices.Sort(notes)
+	mod := slices.Concat(gomod, []byte("\n// Added by internal/sdkoverlay for the Lambda artifacts: lazy v1 endpoint tables (every\n"+
+		"// service), a P-384 signature check without the generator table, Dafny constants computed once,\n"+
+		"// no default AWS configuration in the Encryption SDK's client supplier, and on first use:\n"),
+		[]byte("//   - "+strings.Join(notes, "\n//   - ")+"\nreplace (\n"),
 		[]byte(strings.Join(replaces, "")), []byte(")\n"))
 	if err := os.WriteFile(filepath.Join(outDir, "go.mod"), mod, 0o644); err != nil {
 		return 0, err
 	}
 	return len(replaces), os.WriteFile(filepath.Join(outDir, "go.sum"), gosum, 0o644)
+}
+
+// packageRewrite rewrites a package given its non-test files by name, and
+// returns the files it changed.
+type packageRewrite func(files map[string][]byte) (map[string][]byte, error)
+
+// oneFile makes a rewrite of one file of a package a packageRewrite.
+func oneFile(file string, rewrite func([]byte) ([]byte, error)) packageRewrite {
+	return func(files map[string][]byte) (map[string][]byte, error) {
+		src, ok := files[file]
+		if !ok {
+			return nil, fmt.Errorf("no file %s", file)
+		}
+		out, err := rewrite(src)
+		if err != nil {
+			return nil, err
+		}
+		return map[string][]byte{file: out}, nil
+	}
+}
+
+// packageRewrites is what Write does to p: its rewrites, the files it adds,
+// and a line on each first-use rewrite for go.mod's comment.
+func packageRewrites(p Package) ([]packageRewrite, map[string][]byte, []string) {
+	var rewrites []packageRewrite
+	var extra map[string][]byte
+	var why []string
+	switch {
+	case endpointsPackage.MatchString(p.ImportPath):
+		rewrites = append(rewrites, oneFile("endpoints.go", Lazy))
+	case slices.Contains(defaultConfigPackages, p.ImportPath):
+		rewrites = append(rewrites, oneFile("externs.go", NoDefaultConfig))
+	case p.ImportPath == signaturePackage:
+		rewrites, extra = append(rewrites, oneFile("externs.go", TableFree)), map[string][]byte{tableFreeFileName: tableFreeFile}
+	}
+	for _, c := range constants {
+		if c.pkg == p.ImportPath {
+			rewrites = append(rewrites, oneFile(c.file, func(src []byte) ([]byte, error) { return ComputeOnce(src, c) }))
+		}
+	}
+	for _, v := range firstUseVars {
+		if v.pkg == p.ImportPath {
+			rewrites = append(rewrites, func(files map[string][]byte) (map[string][]byte, error) { return FirstUse(files, v) })
+			why = append(why, fmt.Sprintf("%s.%s: %s", p.ImportPath, v.name, v.why))
+		}
+	}
+	for _, l := range lazyInits {
+		if l.pkg == p.ImportPath {
+			rewrites = append(rewrites, func(files map[string][]byte) (map[string][]byte, error) { return InitOnFirstUse(files, l) })
+			why = append(why, fmt.Sprintf("%s, func init of %s: %s", p.ImportPath, l.file, l.why))
+		}
+	}
+	return rewrites, extra, why
 }
 
 // List runs go list in dir for the dependencies of ./cmd/poolside built with
