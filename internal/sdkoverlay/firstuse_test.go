@@ -234,12 +234,16 @@ func TestInitOnFirstUseRefusesAnotherShape(t *testing.T) {
 		file   string
 		mutate func(string) string
 	}{
-		"no init":            {"match.go", func(s string) string { return strings.Replace(s, "func init()", "func setup()", 1) }},
-		"two inits":          {"match.go", func(s string) string { return s + "\nfunc init() {}\n" }},
-		"assigns another":    {"match.go", func(s string) string { return s + "\nvar other int\n" + "func Other() int { return other }\n" }},
-		"assigns fewer":      {"match.go", func(s string) string { return strings.Replace(s, "names[i] += \"!\"", "_ = i", 1) }},
-		"writes a field":     {"match.go", func(s string) string { return strings.Replace(s, "names[i] += \"!\"", "box.n = i", 1) + "\nvar box struct{ n int }\n" }},
-		"takes an address":   {"match.go", func(s string) string { return strings.Replace(s, "names[i] += \"!\"", "names[i] += \"!\"\n\t\t_ = &upper", 1) }},
+		"no init":         {"match.go", func(s string) string { return strings.Replace(s, "func init()", "func setup()", 1) }},
+		"two inits":       {"match.go", func(s string) string { return s + "\nfunc init() {}\n" }},
+		"assigns another": {"match.go", func(s string) string { return s + "\nvar other int\n" + "func Other() int { return other }\n" }},
+		"assigns fewer":   {"match.go", func(s string) string { return strings.Replace(s, "names[i] += \"!\"", "_ = i", 1) }},
+		"writes a field": {"match.go", func(s string) string {
+			return strings.Replace(s, "names[i] += \"!\"", "box.n = i", 1) + "\nvar box struct{ n int }\n"
+		}},
+		"takes an address": {"match.go", func(s string) string {
+			return strings.Replace(s, "names[i] += \"!\"", "names[i] += \"!\"\n\t\t_ = &upper", 1)
+		}},
 		"read at init":       {"names.go", func(s string) string { return s + "\nvar first = names[0]\n" }},
 		"read in other init": {"names.go", func(s string) string { return s + "\nfunc init() { _ = upper }\n" }},
 		"once name taken":    {"names.go", func(s string) string { return s + "\nfunc lazy() {}\n" }},
