@@ -234,10 +234,12 @@ func TestInitOnFirstUseRefusesAnotherShape(t *testing.T) {
 		file   string
 		mutate func(string) string
 	}{
-		"no init":         {"match.go", func(s string) string { return strings.Replace(s, "func init()", "func setup()", 1) }},
-		"two inits":       {"match.go", func(s string) string { return s + "\nfunc init() {}\n" }},
-		"assigns another": {"match.go", func(s string) string { return s + "\nvar other int\n" + "func Other() int { return other }\n" }},
-		"assigns fewer":   {"match.go", func(s string) string { return strings.Replace(s, "names[i] += \"!\"", "_ = i", 1) }},
+		"no init":   {"match.go", func(s string) string { return strings.Replace(s, "func init()", "func setup()", 1) }},
+		"two inits": {"match.go", func(s string) string { return s + "\nfunc init() {}\n" }},
+		"assigns another": {"match.go", func(s string) string {
+			return strings.Replace(s, "names[i] += \"!\"", "names[i] += \"!\"\n\t\tother = i", 1) + "\nvar other int\n"
+		}},
+		"assigns fewer": {"match.go", func(s string) string { return strings.Replace(s, "names[i] += \"!\"", "_ = i", 1) }},
 		"writes a field": {"match.go", func(s string) string {
 			return strings.Replace(s, "names[i] += \"!\"", "box.n = i", 1) + "\nvar box struct{ n int }\n"
 		}},
@@ -249,11 +251,7 @@ func TestInitOnFirstUseRefusesAnotherShape(t *testing.T) {
 		"once name taken":    {"names.go", func(s string) string { return s + "\nfunc lazy() {}\n" }},
 	} {
 		t.Run(name, func(t *testing.T) {
-			files := withFiles(initPackage, c.file, c.mutate)
-			if name == "assigns another" {
-				files["match.go"] = []byte(strings.Replace(string(files["match.go"]), "names[i] += \"!\"", "names[i] += \"!\"\n\t\tother = i", 1))
-			}
-			_, err := InitOnFirstUse(files, l)
+			_, err := InitOnFirstUse(withFiles(initPackage, c.file, c.mutate), l)
 			assert.Error(t, err)
 		})
 	}
