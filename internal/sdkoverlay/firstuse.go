@@ -51,12 +51,16 @@ var firstUseVars = []firstUseVar{
 // and every read of name in the package becomes name(). It returns the files
 // it changed. It refuses, rather than guess, a shape it does not know: the
 // variable missing or declared with others or with a type, a composite
-// literal of another type, a value that reads the variable, or a use that is
+// literal of another type, an exported variable, a value that reads the
+// variable, or a use that is
 // not a read inside a function (an assignment, an address taken, a literal's
 // key, a read at package init).
 func FirstUse(files map[string][]byte, v firstUseVar) (map[string][]byte, error) {
 	if _, ok := files[v.file]; !ok {
 		return nil, fmt.Errorf("no file %s", v.file)
+	}
+	if ast.IsExported(v.name) {
+		return nil, fmt.Errorf("%s is exported: other packages read it as a variable", v.name)
 	}
 	out := map[string][]byte{}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
@@ -139,7 +143,8 @@ var lazyInits = []lazyInit{
 // and each function of the package that reads one of l.vars calls once()
 // first. It returns the files it changed. It refuses a file with no or
 // several func init, an init that assigns anything but l.vars (or not all of
-// them), and a read of them outside a function or inside another func init.
+// them), an exported variable (another package could read it unset), and a
+// read of them outside a function or inside another func init.
 func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, error) {
 	src, ok := files[l.file]
 	if !ok {
@@ -152,6 +157,11 @@ func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, err
 	init, err := onlyInit(f, l.file)
 	if err != nil {
 		return nil, err
+	}
+	for _, v := range l.vars {
+		if ast.IsExported(v) {
+			return nil, fmt.Errorf("%s is exported: another package may read it before the first call", v)
+		}
 	}
 	assigned, err := packageAssignments(f, init.Body)
 	if err != nil {

@@ -257,6 +257,14 @@ func TestInitOnFirstUseRefusesAnotherShape(t *testing.T) {
 	}
 }
 
+func TestInitOnFirstUseRefusesAnExportedVar(t *testing.T) {
+	exported := withFiles(initPackage, "match.go", func(s string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(s, "upper", "Uppers"), "func Uppers(", "func Upper(")
+	})
+	_, err := InitOnFirstUse(exported, lazyInit{pkg: "p", file: "match.go", once: "lazy", vars: []string{"names", "Uppers"}})
+	assert.ErrorContains(t, err, "Uppers is exported")
+}
+
 // TestFirstUseCopiesAnswerAsTheModules builds testdata/firstuse against
 // go.mod and against Write's go.mod and compares what each prints: tags
 // parsed and matched, an event-stream message's bytes and checksums.
