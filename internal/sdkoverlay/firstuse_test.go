@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -285,4 +286,27 @@ func TestFirstUseCopiesAnswerAsTheModules(t *testing.T) {
 	require.Contains(t, eager, `parse "sl-rozaj-biske-1994": sl-rozaj-biske-1994 <nil>`, "variants")
 	require.Contains(t, eager, "corrupt: message checksum mismatch")
 	assert.Equal(t, eager, run("-modfile", modfile))
+}
+
+// TestFirstUsePackagesPassTheirOwnTests runs the tests of every package
+// FirstUse and InitOnFirstUse rewrite against the rewritten copies.
+func TestFirstUsePackagesPassTheirOwnTests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs other modules' tests")
+	}
+	modfile := overlay(t)
+	var pkgs []string
+	for _, v := range firstUseVars {
+		pkgs = append(pkgs, v.pkg)
+	}
+	for _, l := range lazyInits {
+		pkgs = append(pkgs, l.pkg)
+	}
+	cmd := exec.Command("go", append([]string{"test", "-count=1", "-modfile", modfile}, slices.Compact(slices.Sorted(slices.Values(pkgs)))...)...)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, p := range pkgs {
+		assert.Regexp(t, `(?m)^ok\s+`+regexp.QuoteMeta(p)+`\s`, string(out), "%s has tests, and they pass", p)
+	}
 }
