@@ -62,13 +62,7 @@ func FirstUse(files map[string][]byte, v firstUseVar) (map[string][]byte, error)
 	if ast.IsExported(v.name) {
 		return nil, fmt.Errorf("%s is exported: other packages read it as a variable", v.name)
 	}
-	out := map[string][]byte{}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		src := files[name]
-		f, fset, off, err := parseGo(name, src)
-		if err != nil {
-			return nil, err
-		}
+	return editFiles(files, func(name string, src []byte, f *ast.File, fset *token.FileSet, off func(token.Pos) int) ([]edit, error) {
 		var edits []edit
 		var decl *ast.Ident
 		if name == v.file {
@@ -103,14 +97,8 @@ func FirstUse(files map[string][]byte, v firstUseVar) (map[string][]byte, error)
 			}
 			edits = append(edits, edit{off(id.End()), off(id.End()), "()"})
 		}
-		if len(edits) == 0 {
-			continue
-		}
-		if out[name], err = applyEdits(src, edits); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	return out, nil
+		return edits, nil
+	})
 }
 
 // lazyInit names a package's func init whose work is done on first use:
@@ -171,13 +159,7 @@ func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, err
 		return nil, fmt.Errorf("func init of %s assigns %v, want %v", l.file, assigned, want)
 	}
 
-	out := map[string][]byte{}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		src := files[name]
-		f, fset, off, err := parseGo(name, src)
-		if err != nil {
-			return nil, err
-		}
+	return editFiles(files, func(name string, src []byte, f *ast.File, fset *token.FileSet, off func(token.Pos) int) ([]edit, error) {
 		if f.Scope.Lookup(l.once) != nil {
 			return nil, fmt.Errorf("%s already declares %s", name, l.once)
 		}
@@ -220,6 +202,24 @@ func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, err
 		}
 		for fn := range readers {
 			edits = append(edits, edit{off(fn.Body.Lbrace) + 1, off(fn.Body.Lbrace) + 1, "\n\t" + l.once + "();"})
+		}
+		return edits, nil
+	})
+}
+
+// editFiles parses each of files in turn (by name) and applies the edits fn
+// returns for it; it returns the files it changed.
+func editFiles(files map[string][]byte, fn func(name string, src []byte, f *ast.File, fset *token.FileSet, off func(token.Pos) int) ([]edit, error)) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		src := files[name]
+		f, fset, off, err := parseGo(name, src)
+		if err != nil {
+			return nil, err
+		}
+		edits, err := fn(name, src, f, fset, off)
+		if err != nil {
+			return nil, err
 		}
 		if len(edits) == 0 {
 			continue
