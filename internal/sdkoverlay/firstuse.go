@@ -52,9 +52,8 @@ var firstUseVars = []firstUseVar{
 // it changed. It refuses, rather than guess, a shape it does not know: the
 // variable missing or declared with others or with a type, a composite
 // literal of another type, an exported variable, a value that reads the
-// variable, or a use that is
-// not a read inside a function (an assignment, an address taken, a literal's
-// key, a read at package init).
+// variable, or a use that is not a read inside a function (an assignment, an
+// address taken, a literal's key, a read at package init).
 func FirstUse(files map[string][]byte, v firstUseVar) (map[string][]byte, error) {
 	if _, ok := files[v.file]; !ok {
 		return nil, fmt.Errorf("no file %s", v.file)
@@ -131,27 +130,46 @@ var lazyInits = []lazyInit{
 // and each function of the package that reads one of l.vars calls once()
 // first. It returns the files it changed. It refuses a file with no or
 // several func init, an init that assigns anything but l.vars (or not all of
-// them), an exported variable (another package could read it unset), and a
-// read of them outside a function or inside another func init.
+// them), an exported variable (another package could read it unset), a read
+// of them outside a function or inside another func init, and an init that
+// reaches, through the package's functions it names, one that reads them (the
+// once would wait on itself; calls through methods are not followed).
 func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, error) {
-	src, ok := files[l.file]
-	if !ok {
-		return nil, fmt.Errorf("no file %s", l.file)
-	}
-	f, _, _, err := parseGo(l.file, src)
-	if err != nil {
-		return nil, err
-	}
-	init, err := onlyInit(f, l.file)
-	if err != nil {
-		return nil, err
-	}
 	for _, v := range l.vars {
 		if ast.IsExported(v) {
 			return nil, fmt.Errorf("%s is exported: another package may read it before the first call", v)
 		}
 	}
-	assigned, err := packageAssignments(f, init.Body)
+	if _, ok := files[l.file]; !ok {
+		return nil, fmt.Errorf("no file %s", l.file)
+	}
+	type parsed struct {
+		f    *ast.File
+		fset *token.FileSet
+		off  func(token.Pos) int
+	}
+	pkg := map[string]parsed{}
+	funcs := map[string]*ast.FuncDecl{} // the package's functions (not methods) by name
+	for name, src := range files {
+		f, fset, off, err := parseGo(name, src)
+		if err != nil {
+			return nil, err
+		}
+		if f.Scope.Lookup(l.once) != nil {
+			return nil, fmt.Errorf("%s already declares %s", name, l.once)
+		}
+		pkg[name] = parsed{f, fset, off}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name != "init" {
+				funcs[fn.Name.Name] = fn
+			}
+		}
+	}
+	init, err := onlyInit(pkg[l.file].f, l.file)
+	if err != nil {
+		return nil, err
+	}
+	assigned, err := packageAssignments(pkg[l.file].f, init.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -159,14 +177,43 @@ func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, err
 		return nil, fmt.Errorf("func init of %s assigns %v, want %v", l.file, assigned, want)
 	}
 
-	return editFiles(files, func(name string, src []byte, f *ast.File, fset *token.FileSet, off func(token.Pos) int) ([]edit, error) {
-		if f.Scope.Lookup(l.once) != nil {
-			return nil, fmt.Errorf("%s already declares %s", name, l.once)
+	readers := map[string][]int{} // file → the offsets of its readers' opening braces
+	readerFuncs := map[*ast.FuncDecl]string{}
+	for _, name := range slices.Sorted(maps.Keys(pkg)) {
+		p := pkg[name]
+		for _, v := range l.vars {
+			var decl *ast.Ident
+			if o := p.f.Scope.Lookup(v); o != nil {
+				spec, ok := o.Decl.(*ast.ValueSpec)
+				if !ok {
+					return nil, fmt.Errorf("%s in %s is not a variable", v, name)
+				}
+				decl = spec.Names[slices.IndexFunc(spec.Names, func(id *ast.Ident) bool { return id.Name == v })]
+			}
+			for _, id := range refs(p.f, p.f, v, decl) {
+				fn := enclosingFunc(p.f, id)
+				if fn == init {
+					continue
+				}
+				if fn == nil || (fn.Recv == nil && fn.Name.Name == "init") {
+					return nil, fmt.Errorf("%s is read outside a function at %s", v, p.fset.Position(id.Pos()))
+				}
+				if _, seen := readerFuncs[fn]; !seen {
+					readerFuncs[fn] = v
+					readers[name] = append(readers[name], p.off(fn.Body.Lbrace)+1)
+				}
+			}
 		}
+	}
+	if via, v := reaches(init.Body, funcs, readerFuncs); via != "" {
+		return nil, fmt.Errorf("func init of %s reaches %s, which reads %s: the once would wait on itself", l.file, via, v)
+	}
+
+	return editFiles(files, func(name string, src []byte, f *ast.File, _ *token.FileSet, off func(token.Pos) int) ([]edit, error) {
 		var edits []edit
-		var init *ast.FuncDecl
 		if name == l.file {
-			if init, err = onlyInit(f, name); err != nil {
+			init, err := onlyInit(f, name)
+			if err != nil {
 				return nil, err
 			}
 			imp, err := syncImport(f)
@@ -179,32 +226,47 @@ func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, err
 					"// that reads what it computes (poolside's Lambda build, internal/sdkoverlay).\n"+
 					"var %s = sync.OnceFunc(func() {%s})", l.once, l.once, body)})
 		}
-		readers := map[*ast.FuncDecl]bool{}
-		for _, v := range l.vars {
-			var decl *ast.Ident
-			if o := f.Scope.Lookup(v); o != nil {
-				spec, ok := o.Decl.(*ast.ValueSpec)
-				if !ok {
-					return nil, fmt.Errorf("%s in %s is not a variable", v, name)
-				}
-				decl = spec.Names[slices.IndexFunc(spec.Names, func(id *ast.Ident) bool { return id.Name == v })]
-			}
-			for _, id := range refs(f, f, v, decl) {
-				fn := enclosingFunc(f, id)
-				if name == l.file && fn == init {
-					continue
-				}
-				if fn == nil || (fn.Recv == nil && fn.Name.Name == "init") {
-					return nil, fmt.Errorf("%s is read outside a function at %s", v, fset.Position(id.Pos()))
-				}
-				readers[fn] = true
-			}
-		}
-		for fn := range readers {
-			edits = append(edits, edit{off(fn.Body.Lbrace) + 1, off(fn.Body.Lbrace) + 1, "\n\t" + l.once + "();"})
+		for _, at := range readers[name] {
+			edits = append(edits, edit{at, at, "\n\t" + l.once + "();"})
 		}
 		return edits, nil
 	})
+}
+
+// reaches follows, from body, every name of one of the package's functions
+// (called or passed as a value) to the functions it names in turn, and
+// returns the first reader it meets with the variable that reader reads.
+func reaches(body ast.Node, funcs map[string]*ast.FuncDecl, readers map[*ast.FuncDecl]string) (string, string) {
+	seen := map[*ast.FuncDecl]bool{}
+	queue := []ast.Node{body}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		var via, v string
+		ast.Inspect(n, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok || via != "" {
+				return via == ""
+			}
+			fn := funcs[id.Name]
+			if fn == nil || (id.Obj != nil && id.Obj.Kind != ast.Fun) || seen[fn] {
+				return true
+			}
+			seen[fn] = true
+			if r, ok := readers[fn]; ok {
+				via, v = id.Name, r
+				return false
+			}
+			if fn.Body != nil { // not one declared in assembly
+				queue = append(queue, fn.Body)
+			}
+			return true
+		})
+		if via != "" {
+			return via, v
+		}
+	}
+	return "", ""
 }
 
 // editFiles parses each of files in turn (by name) and applies the edits fn

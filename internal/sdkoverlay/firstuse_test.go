@@ -250,6 +250,15 @@ func TestInitOnFirstUseRefusesAnotherShape(t *testing.T) {
 		"read at init":       {"names.go", func(s string) string { return s + "\nvar first = names[0]\n" }},
 		"read in other init": {"names.go", func(s string) string { return s + "\nfunc init() { _ = upper }\n" }},
 		"once name taken":    {"names.go", func(s string) string { return s + "\nfunc lazy() {}\n" }},
+		"init calls a reader": {"match.go", func(s string) string {
+			return strings.Replace(s, "names[i] += \"!\"", "names[i] += Upper(0)", 1)
+		}},
+		"init reaches a reader": {"match.go", func(s string) string {
+			return strings.Replace(s, "names[i] += \"!\"", "names[i] += helper()", 1) + "\nfunc helper() string { return Names()[0] }\n"
+		}},
+		"init passes a reader": {"match.go", func(s string) string {
+			return strings.Replace(s, "names[i] += \"!\"", "names[i] += apply(Upper)", 1) + "\nfunc apply(f func(int) string) string { return \"\" }\n"
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := InitOnFirstUse(withFiles(initPackage, c.file, c.mutate), l)
