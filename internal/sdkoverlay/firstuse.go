@@ -80,13 +80,13 @@ func FirstUse(files map[string][]byte, v firstUseVar) (map[string][]byte, error)
 			if reads := refs(f, val, v.name, decl); len(reads) > 0 {
 				return nil, fmt.Errorf("%s's value reads %s", v.name, v.name)
 			}
-			imp, err := syncImport(f)
+			imp, err := syncImport(f, off)
 			if err != nil {
 				return nil, err
 			}
 			edits = append(edits,
 				edit{off(val.Pos()), off(val.End()), fmt.Sprintf("sync.OnceValue(func() %s {\n\treturn %s\n}) // computed on first use, not at package init (poolside's Lambda build, internal/sdkoverlay)", v.typ, text)},
-				imp(off))
+				imp)
 		} else if f.Scope.Lookup(v.name) != nil {
 			return nil, fmt.Errorf("%s also declares %s", name, v.name)
 		}
@@ -216,12 +216,12 @@ func InitOnFirstUse(files map[string][]byte, l lazyInit) (map[string][]byte, err
 			if err != nil {
 				return nil, err
 			}
-			imp, err := syncImport(f)
+			imp, err := syncImport(f, off)
 			if err != nil {
 				return nil, err
 			}
 			body := string(src[off(init.Body.Lbrace)+1 : off(init.Body.Rbrace)])
-			edits = append(edits, imp(off), edit{off(init.Pos()), off(init.End()), fmt.Sprintf(
+			edits = append(edits, imp, edit{off(init.Pos()), off(init.End()), fmt.Sprintf(
 				"// %s runs what was this file's func init on the first call of a function\n"+
 					"// that reads what it computes (poolside's Lambda build, internal/sdkoverlay).\n"+
 					"var %s = sync.OnceFunc(func() {%s})", l.once, l.once, body)})
@@ -286,7 +286,7 @@ func editFiles(files map[string][]byte, fn func(name string, src []byte, f *ast.
 		if len(edits) == 0 {
 			continue
 		}
-		if out[name], err = applyEdits(src, edits); err != nil {
+		if out[name], err = reformat(applyEdits(src, edits)); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -464,29 +464,25 @@ func checkRead(path []ast.Node, id *ast.Ident) error {
 // syncImport returns the edit that imports sync into f, which must not
 // already import it (or anything under that name): into its parenthesised
 // import block, or in one of its own after the package clause.
-func syncImport(f *ast.File) (func(off func(token.Pos) int) edit, error) {
+func syncImport(f *ast.File, off func(token.Pos) int) (edit, error) {
 	imports, err := importDecl(f)
 	if err == nil {
-		return func(off func(token.Pos) int) edit {
-			return edit{off(imports.Rparen), off(imports.Rparen), "\t\"sync\"\n"}
-		}, nil
+		return edit{off(imports.Rparen), off(imports.Rparen), "\t\"sync\"\n"}, nil
 	}
 	if !errors.Is(err, errNoImportBlock) {
-		return nil, err
+		return edit{}, err
 	}
-	return func(off func(token.Pos) int) edit {
-		return edit{off(f.Name.End()), off(f.Name.End()), "\n\nimport \"sync\""}
-	}, nil
+	return edit{off(f.Name.End()), off(f.Name.End()), "\n\nimport \"sync\""}, nil
 }
 
-// applyEdits makes the edits (none overlapping) and gofmts the result.
-func applyEdits(src []byte, edits []edit) ([]byte, error) {
+// applyEdits makes the edits, none overlapping, in a copy of src.
+func applyEdits(src []byte, edits []edit) []byte {
 	slices.SortStableFunc(edits, func(a, b edit) int { return b.from - a.from })
 	out := slices.Clone(src)
 	for _, e := range edits {
 		out = slices.Concat(out[:e.from], []byte(e.with), out[e.to:])
 	}
-	return reformat(out)
+	return out
 }
 
 // packageFiles reads the non-test Go files in dir, by name.

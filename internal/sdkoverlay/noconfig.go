@@ -109,11 +109,6 @@ func NoDefaultConfig(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("config is used %d times, %d of them as config.LoadDefaultConfig(context.TODO())", configUses, len(loads))
 	}
 
-	// Edits from the end of the file back, so that offsets stay true.
-	type edit struct {
-		from, to int
-		text     string
-	}
 	edits := []edit{{off(configSpec.Pos()), off(configSpec.End()), `poolsideaws "github.com/aws/aws-sdk-go-v2/aws"` + "\n" + `poolsideerrors "errors"`}}
 	if contextSpec != nil && contextUses == len(loads) {
 		edits = append(edits, edit{off(contextSpec.Pos()), off(contextSpec.End()), ""})
@@ -121,11 +116,6 @@ func NoDefaultConfig(src []byte) ([]byte, error) {
 	for _, c := range loads {
 		edits = append(edits, edit{off(c.Pos()), off(c.End()), "poolsideNoDefaultConfig()"})
 	}
-	slices.SortFunc(edits, func(a, b edit) int { return b.from - a.from })
-	out := slices.Clone(src)
-	for _, e := range edits {
-		out = slices.Concat(out[:e.from], []byte(e.text), out[e.to:])
-	}
-	out = append(bytes.TrimRight(out, "\n"), noDefaultConfigFunc...)
+	out := append(bytes.TrimRight(applyEdits(src, edits), "\n"), noDefaultConfigFunc...)
 	return reformat(out)
 }

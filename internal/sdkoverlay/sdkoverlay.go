@@ -108,7 +108,7 @@ func Lazy(src []byte) ([]byte, error) {
 	if len(inNew) != 1 {
 		return nil, fmt.Errorf("func New reads defaultPartitions %d times, want 1", len(inNew))
 	}
-	imports, err := importDecl(f)
+	imp, err := syncImport(f, off)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +121,9 @@ func Lazy(src []byte) ([]byte, error) {
 		{off(inNew[0].Pos()), off(inNew[0].End()), "defaultPartitions()"},
 		{off(regexpsDecl.Pos()), off(regexpsDecl.End()), ""},
 		{off(tableDecl.Pos()), off(tableDecl.End()), lazy},
-		{off(imports.Rparen), off(imports.Rparen), "\t\"sync\"\n"},
+		imp,
 	}
-	slices.SortFunc(edits, func(a, b edit) int { return b.from - a.from })
-	out := slices.Clone(src)
-	for _, e := range edits {
-		out = slices.Concat(out[:e.from], []byte(e.with), out[e.to:])
-	}
-	return reformat(out)
+	return reformat(applyEdits(src, edits))
 }
 
 type edit struct {
@@ -256,9 +251,8 @@ func Write(outDir string, gomod, gosum []byte, pkgs []Package) (int, error) {
 		}
 		if endpointsPackage.MatchString(p.ImportPath) {
 			tables++
-		} else {
-			notes = append(notes, why...)
 		}
+		notes = append(notes, why...)
 		if p.ModuleDir == "" || p.ModuleVersion == "" {
 			return 0, fmt.Errorf("%s: no module version or folder (replaced already?)", p.ImportPath)
 		}
