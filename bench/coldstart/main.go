@@ -56,6 +56,7 @@ func main() {
 		callgrind = flag.Bool("callgrind", false, "also count instructions exec → first response under valgrind --tool=callgrind")
 		keep      = flag.String("keep", "", "copy the built bootstraps and callgrind outputs into this folder")
 		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
+		direct    = flag.Bool("direct", true, "also measure each function's direct handler (bench/coldstart/direct/<artifact>): a bare aws-lambda-go handler making the same AWS calls")
 		extraEnv  = flag.String("env", "", "comma-separated K=V added to each function's environment (hello's too), to try a runtime setting such as GOGC")
 		newUser   = flag.Bool("new-user", false, "the sign-in triggers' first event too is for a user with no profile yet")
 		latency   = flag.Duration("aws-latency", 0, "the AWS stand-in answers each call after this long (e.g. 5ms, a KMS or DynamoDB call in a Region); 0: at once")
@@ -75,13 +76,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "coldstart: -runs and -rounds must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*tplPath, *fixtures, *runs, *rounds, *warm, *callgrind, *only, *params, *keep); err != nil {
+	if err := run(*tplPath, *fixtures, *runs, *rounds, *warm, *callgrind, *direct, *only, *params, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only, params, keep string) error {
+func run(tplPath, fixtures string, runs, rounds, warm int, callgrind, withDirect bool, only, params, keep string) error {
 	overrides := map[string]string{}
 	for _, kv := range strings.Split(params, ",") {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -125,11 +126,12 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 		event   []byte
 		source  string
 		mixed   [][]byte
-		samples [2][]time.Duration // hello, function
-		faults  [2][]int64         // minor page faults, exec → kill after the first response
-		cpu     [2][]time.Duration // user+system CPU time, the same span
-		init    [2][]time.Duration // exec → first poll for an event (Lambda's Init Duration)
-		ratios  []float64          // each round's ratio of medians (-rounds)
+		direct  string             // the direct handler's bootstrap, or ""
+		samples [3][]time.Duration // hello, function, direct handler
+		faults  [3][]int64         // minor page faults, exec → kill after the first response
+		cpu     [3][]time.Duration // user+system CPU time, the same span
+		init    [3][]time.Duration // exec → first poll for an event (Lambda's Init Duration)
+		ratios  [3][]float64       // each round's ratio of medians over hello's (-rounds); [0] unused
 		failed  error
 	}
 	var subjects []*subject
@@ -159,7 +161,13 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 		if err != nil {
 			return err
 		}
-		subjects = append(subjects, &subject{fn: f, bin: bin, hello: own, env: env, event: ev, source: src, mixed: mixed})
+		var direct string
+		if withDirect {
+			if direct, err = buildDirect(f.CodeURI, filepath.Join(work, f.Name+".direct")); err != nil {
+				return fmt.Errorf("%s: direct handler: %w", f.Name, err)
+			}
+		}
+		subjects = append(subjects, &subject{fn: f, bin: bin, hello: own, direct: direct, env: env, event: ev, source: src, mixed: mixed})
 	}
 	// The control: hello measured as a function, against its own hello.
 	ctlHello, err := copyBinary(hello, filepath.Join(work, controlName+".hello"))
@@ -190,15 +198,13 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 				if s.failed != nil {
 					continue
 				}
-				order := []int{0, 1}
-				if i%2 == 1 {
-					order = []int{1, 0}
+				bins := []string{s.hello, s.bin}
+				if s.direct != "" {
+					bins = append(bins, s.direct)
 				}
-				for _, side := range order {
-					bin := s.hello
-					if side == 1 {
-						bin = s.bin
-					}
+				for k := range bins { // each side goes first in turn
+					side := (i + k) % len(bins)
+					bin := bins[side]
 					d, u, err := coldStart(bin, s.env, s.event, nil)
 					if err != nil {
 						s.failed = fmt.Errorf("%s: %w", filepath.Base(filepath.Dir(bin)), err)
@@ -211,9 +217,14 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 				}
 			}
 		}
-		for _, s := range subjects { // the round's ratio of medians
-			if s.failed == nil {
-				s.ratios = append(s.ratios, roundRatio(s.samples, runs))
+		for _, s := range subjects { // the round's ratios of medians
+			if s.failed != nil {
+				continue
+			}
+			for side := 1; side < len(s.samples); side++ {
+				if len(s.samples[side]) > 0 {
+					s.ratios[side] = append(s.ratios[side], roundRatio(s.samples[0], s.samples[side], runs))
+				}
 			}
 		}
 	}
@@ -238,6 +249,20 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 			float64(f)/float64(h), pairs[0], pairs[len(pairs)/2], pairs[len(pairs)-1], awsCalls(s.bin, s.env, s.event, stub), note)
 	}
 
+	if withDirect {
+		fmt.Printf("\nthe floor: each function against its direct handler, a bare aws-lambda-go handler making the same AWS calls\n")
+		fmt.Printf("(bench/coldstart/direct; the same runs, interleaved with the two above; medians)\n")
+		fmt.Printf("%-28s %9s %9s %9s %9s %9s %9s  %s\n", "function", "hello", "direct", "function", "direct/h", "fn/h", "fn/direct", "the direct handler's AWS calls")
+		for _, s := range subjects {
+			if s.failed != nil || s.direct == "" {
+				continue
+			}
+			h, f, d := median(s.samples[0]), median(s.samples[1]), median(s.samples[2])
+			fmt.Printf("%-28s %9s %9s %9s %9.2f %9.2f %9.2f  %s\n", s.fn.Name, ms(h), ms(d), ms(f),
+				float64(d)/float64(h), float64(f)/float64(h), float64(f)/float64(d), awsCalls(s.direct, s.env, s.event, stub))
+		}
+	}
+
 	fmt.Printf("\nwhat the same runs cost the process, exec → killed after the first response (medians);\n")
 	fmt.Printf("init is exec → first poll for an event (Lambda's Init Duration), the rest of the first response is the invocation\n")
 	fmt.Printf("%-28s %12s %12s %7s %12s %12s %7s %12s %12s\n", "function", "faults hello", "function", "ratio", "CPU hello", "function", "ratio", "init hello", "function")
@@ -249,6 +274,11 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 		hc, fc := median(s.cpu[0]), median(s.cpu[1])
 		fmt.Printf("%-28s %12d %12d %7.2f %12s %12s %7.2f %12s %12s\n", s.fn.Name, hf, ff, float64(ff)/float64(hf), ms(hc), ms(fc), float64(fc)/float64(hc),
 			ms(median(s.init[0])), ms(median(s.init[1])))
+		if s.direct != "" {
+			df, dc := median(s.faults[2]), median(s.cpu[2])
+			fmt.Printf("%-28s %12s %12d %7.2f %12s %12s %7.2f %12s %12s\n", "  its direct handler", "", df, float64(df)/float64(hf), "", ms(dc), float64(dc)/float64(hc),
+				"", ms(median(s.init[2])))
+		}
 	}
 
 	fmt.Printf("\nthe first response's spread, exec → first response: mean, 90th percentile and slowest run of each side\n")
@@ -264,19 +294,24 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 
 	if rounds > 1 {
 		fmt.Printf("\nthe ratio round by round (%d rounds of %d paired runs): mean of the rounds' ratios, lowest and highest\n", rounds, runs)
-		fmt.Printf("%-28s %7s %7s %7s\n", "function", "mean", "lowest", "highest")
+		fmt.Printf("%-28s %7s %7s %7s   %s\n", "function", "mean", "lowest", "highest", "its direct handler: mean, lowest, highest")
 		for _, s := range subjects {
 			if s.failed != nil {
 				continue
 			}
-			mean, lo, hi := summary(s.ratios)
-			fmt.Printf("%-28s %7.2f %7.2f %7.2f\n", s.fn.Name, mean, lo, hi)
+			mean, lo, hi := summary(s.ratios[1])
+			fmt.Printf("%-28s %7.2f %7.2f %7.2f", s.fn.Name, mean, lo, hi)
+			if len(s.ratios[2]) > 0 {
+				mean, lo, hi := summary(s.ratios[2])
+				fmt.Printf("   %7.2f %7.2f %7.2f", mean, lo, hi)
+			}
+			fmt.Println()
 		}
 	}
 
 	if callgrind {
 		fmt.Printf("\ninstructions exec → first response (valgrind --tool=callgrind, GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off)\n")
-		fmt.Printf("%-28s %14s %14s %7s\n", "function", "hello", "function", "ratio")
+		fmt.Printf("%-28s %14s %14s %7s %14s\n", "function", "hello", "function", "ratio", "direct handler")
 		for _, s := range subjects {
 			if s.failed != nil {
 				continue
@@ -290,7 +325,17 @@ func run(tplPath, fixtures string, runs, rounds, warm int, callgrind bool, only,
 				fmt.Printf("%-28s %14d %14s  (%v)\n", s.fn.Name, hi, "-", err)
 				continue
 			}
-			fmt.Printf("%-28s %14d %14d %7.2f  +%.1f M\n", s.fn.Name, hi, fi, float64(fi)/float64(hi), float64(fi-hi)/1e6)
+			fmt.Printf("%-28s %14d %14d %7.2f", s.fn.Name, hi, fi, float64(fi)/float64(hi))
+			if s.direct != "" {
+				di, err := instructions(s.direct, s.env, s.event, work)
+				if err != nil {
+					return fmt.Errorf("%s's direct handler: %w", s.fn.Name, err)
+				}
+				fmt.Printf(" %14d", di)
+			} else {
+				fmt.Printf(" %14s", "-")
+			}
+			fmt.Printf("  +%.1f M\n", float64(fi-hi)/1e6)
 		}
 	}
 
@@ -585,6 +630,37 @@ func writeBinary(dir string, raw []byte) (string, error) {
 	return bin, os.WriteFile(bin, raw, 0o755)
 }
 
+// buildDirect builds the direct handler of the artifact codeURI names
+// (bench/coldstart/direct/<artifact>) into dir as the artifacts are built,
+// with their copies of the libraries (dist/sdk/go.mod, which make build
+// writes), and writes it as writeBinary writes every bootstrap. It returns ""
+// for an artifact with none: one whose first event calls no AWS service.
+func buildDirect(codeURI, dir string) (string, error) {
+	artifact, _, _ := strings.Cut(filepath.Base(codeURI), "-")
+	src := filepath.Join("bench", "coldstart", "direct", artifact)
+	if _, err := os.Stat(filepath.Join(src, "main.go")); err != nil {
+		return "", nil
+	}
+	args := []string{"build"}
+	if _, err := os.Stat(directModfile); err == nil {
+		args = append(args, "-modfile", directModfile)
+	}
+	out := filepath.Join(dir, "built")
+	args = append(args, "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./"+filepath.ToSlash(src))
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", err
+	}
+	defer os.Remove(out)
+	return copyBinary(out, dir)
+}
+
+// directModfile is the go.mod of the artifacts' library copies
+// (internal/sdkoverlay), which the direct handlers are built with too.
+const directModfile = "dist/sdk/go.mod"
+
 // buildHello builds ./bench/coldstart/hello as Lambda artifacts are built.
 func buildHello(out string) error {
 	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./bench/coldstart/hello")
@@ -635,11 +711,10 @@ func spread(d []time.Duration) (mean, p90, largest time.Duration) {
 	return sum / time.Duration(len(s)), s[(len(s)*9+9)/10-1], s[len(s)-1]
 }
 
-// roundRatio is the last round's ratio of medians, function over hello:
-// the last runs samples of each side.
-func roundRatio(samples [2][]time.Duration, runs int) float64 {
-	h, f := samples[0][len(samples[0])-runs:], samples[1][len(samples[1])-runs:]
-	return float64(median(f)) / float64(median(h))
+// roundRatio is the last round's ratio of medians, fn over hello: the last
+// runs samples of each side.
+func roundRatio(hello, fn []time.Duration, runs int) float64 {
+	return float64(median(fn[len(fn)-runs:])) / float64(median(hello[len(hello)-runs:]))
 }
 
 // summary returns the mean, the lowest and the highest of x (not empty).
