@@ -57,6 +57,8 @@ func main() {
 		keep      = flag.String("keep", "", "copy the built bootstraps and callgrind outputs into this folder")
 		only      = flag.String("only", "", "comma-separated logical ids to measure (default: every function)")
 		direct    = flag.Bool("direct", true, "also measure each function's direct handler (bench/coldstart/direct/<artifact>): a bare aws-lambda-go handler making the same AWS calls")
+		symbols   = flag.Bool("symbols", false, "build hello and the direct handlers with their symbols (not stripped), for callgrind_annotate on -keep's outputs; the artifacts are what make build wrote")
+		directMod = flag.String("direct-modfile", "dist/sdk/go.mod", "the go.mod the direct handlers are built with: the artifacts' library copies (make build writes it), or go.mod for the libraries as published")
 		extraEnv  = flag.String("env", "", "comma-separated K=V added to each function's environment (hello's too), to try a runtime setting such as GOGC")
 		newUser   = flag.Bool("new-user", false, "the sign-in triggers' first event too is for a user with no profile yet")
 		latency   = flag.Duration("aws-latency", 0, "the AWS stand-in answers each call after this long (e.g. 5ms, a KMS or DynamoDB call in a Region); 0: at once")
@@ -72,6 +74,10 @@ func main() {
 		existingUser = nil
 	}
 	awsLatency = *latency
+	directModfile = *directMod
+	if *symbols {
+		stripFlags = ""
+	}
 	if *runs < 1 || *rounds < 1 {
 		fmt.Fprintln(os.Stderr, "coldstart: -runs and -rounds must be at least 1")
 		os.Exit(2)
@@ -632,8 +638,7 @@ func writeBinary(dir string, raw []byte) (string, error) {
 
 // buildDirect builds the direct handler of the artifact codeURI names
 // (bench/coldstart/direct/<artifact>) into dir as the artifacts are built,
-// with their copies of the libraries (dist/sdk/go.mod, which make build
-// writes), and writes it as writeBinary writes every bootstrap. It returns ""
+// with directModfile, and writes it as writeBinary writes every bootstrap. It returns ""
 // for an artifact with none: one whose first event calls no AWS service.
 func buildDirect(codeURI, dir string) (string, error) {
 	artifact, _, _ := strings.Cut(filepath.Base(codeURI), "-")
@@ -641,12 +646,9 @@ func buildDirect(codeURI, dir string) (string, error) {
 	if _, err := os.Stat(filepath.Join(src, "main.go")); err != nil {
 		return "", nil
 	}
-	args := []string{"build"}
-	if _, err := os.Stat(directModfile); err == nil {
-		args = append(args, "-modfile", directModfile)
-	}
+	args := []string{"build", "-modfile", directModfile}
 	out := filepath.Join(dir, "built")
-	args = append(args, "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./"+filepath.ToSlash(src))
+	args = append(args, "-tags", "lambda.norpc", "-trimpath", "-ldflags", stripFlags, "-o", out, "./"+filepath.ToSlash(src))
 	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -657,13 +659,19 @@ func buildDirect(codeURI, dir string) (string, error) {
 	return copyBinary(out, dir)
 }
 
-// directModfile is the go.mod of the artifacts' library copies
-// (internal/sdkoverlay), which the direct handlers are built with too.
-const directModfile = "dist/sdk/go.mod"
+// directModfile is the go.mod the direct handlers are built with
+// (-direct-modfile): by default the artifacts' library copies
+// (internal/sdkoverlay), so that a function and its direct handler differ
+// only in poolside's own code.
+var directModfile string
+
+// stripFlags are the linker flags of hello and the direct handlers: the
+// artifacts' (-s -w), or none with -symbols.
+var stripFlags = "-s -w"
 
 // buildHello builds ./bench/coldstart/hello as Lambda artifacts are built.
 func buildHello(out string) error {
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./bench/coldstart/hello")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", stripFlags, "-o", out, "./bench/coldstart/hello")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	return cmd.Run()
