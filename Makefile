@@ -76,7 +76,7 @@ timing-check: ## timing-sensitive: median unknown/wrong UserMigration time ratio
 stress-test: ## make test while two CPU-bound processes occupy both cores; prints its time
 	bash .ci/stress.sh
 
-bench-coldstart: build ## cold start of every template function vs a bare aws-lambda-go handler (RUNS=21, ROUNDS=1; ARGS=-callgrind, -warm 1000)
+bench-coldstart: build ## cold start of every template function vs a bare aws-lambda-go handler, and vs its direct handler making the same AWS calls (RUNS=21, ROUNDS=1; ARGS=-callgrind, -warm 1000, -direct=false)
 	$(GO) run ./bench/coldstart -runs $${RUNS:-21} -rounds $${ROUNDS:-1} $(ARGS)
 
 golden: ## regenerate fixtures/golden from the current code

@@ -3,8 +3,12 @@
 // a loopback Lambda Runtime API times exec → first response, runs alternate
 // between the two (paired, interleaved), and each function gets its template
 // environment plus a loopback DynamoDB/Cognito stand-in that answers at once.
+// A function whose first event calls AWS also runs against its direct handler
+// (./direct/<artifact>): a bare aws-lambda-go handler making the same AWS
+// calls, in the same runs, so that the figures split what the libraries cost
+// from what poolside's own work adds.
 //
-//	go run ./bench/coldstart [-runs 21] [-rounds 20] [-warm 1000] [-callgrind]
+//	go run ./bench/coldstart [-runs 21] [-rounds 20] [-warm 1000] [-callgrind] [-direct=false]
 //
 // A ratio near 1.5 moves by ±0.1 from one round of 21 runs to the next on a
 // shared machine; -rounds repeats the runs and prints each function's mean
