@@ -55,6 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		lambdaGC(os.Getenv)
+		lambdaRoots(os.Getenv, os.Stat)
 		a, err := newApp(config.OSEnv, os.Stdout)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
