@@ -1,10 +1,12 @@
 package awsenv
 
 import (
+	"context"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
@@ -50,4 +52,15 @@ func NewProfileWrite(table string, p Profile) ([]types.TransactWriteItem, error)
 		{Put: &types.Put{TableName: &table, Item: guard("EMAIL#" + strings.ToLower(p.Email)), ConditionExpression: absent}},
 		{Put: &types.Put{TableName: &table, Item: guard("HANDLE#" + strings.ToLower(p.Handle)), ConditionExpression: absent}},
 	}, nil
+}
+
+// GetProfile reads the profile of the user sub (the zero Profile when there
+// is none).
+func GetProfile(ctx context.Context, db *dynamodb.Client, table, sub string) (Profile, error) {
+	var p Profile
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: Key("PROFILE#" + sub)})
+	if err != nil {
+		return p, err
+	}
+	return p, attributevalue.UnmarshalMap(out.Item, &p)
 }

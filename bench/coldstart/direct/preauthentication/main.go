@@ -9,8 +9,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/poolside-io/poolside/bench/coldstart/direct/awsenv"
 )
@@ -18,12 +16,8 @@ import (
 func main() {
 	db, table := awsenv.Dynamo(), awsenv.Table("POOLSIDE_PROFILE_STORE")
 	lambda.Start(func(ctx context.Context, ev events.CognitoEventUserPoolsPreAuthentication) (events.CognitoEventUserPoolsPreAuthentication, error) {
-		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: awsenv.Key("PROFILE#" + ev.Request.UserAttributes["sub"])})
+		p, err := awsenv.GetProfile(ctx, db, table, ev.Request.UserAttributes["sub"])
 		if err != nil {
-			return ev, err
-		}
-		var p awsenv.Profile
-		if err := attributevalue.UnmarshalMap(out.Item, &p); err != nil {
 			return ev, err
 		}
 		if p.Status == "DISABLED" {
