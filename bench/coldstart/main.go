@@ -650,13 +650,8 @@ func buildDirect(codeURI, dir string) (string, error) {
 	if _, err := os.Stat(filepath.Join(src, "main.go")); err != nil {
 		return "", nil
 	}
-	args := []string{"build", "-modfile", directModfile}
 	out := filepath.Join(dir, "built")
-	args = append(args, "-tags", "lambda.norpc", "-trimpath", "-ldflags", stripFlags, "-o", out, "./"+filepath.ToSlash(src))
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
+	if err := goBuild(out, "./"+filepath.ToSlash(src), "-modfile", directModfile); err != nil {
 		return "", err
 	}
 	defer os.Remove(out)
@@ -674,8 +669,13 @@ var directModfile string
 var stripFlags = "-s -w"
 
 // buildHello builds ./bench/coldstart/hello as Lambda artifacts are built.
-func buildHello(out string) error {
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", stripFlags, "-o", out, "./bench/coldstart/hello")
+func buildHello(out string) error { return goBuild(out, "./bench/coldstart/hello") }
+
+// goBuild builds pkg into out with the artifacts' flags (stripFlags for the
+// linker), plus flags (a -modfile).
+func goBuild(out, pkg string, flags ...string) error {
+	args := append(append([]string{"build"}, flags...), "-tags", "lambda.norpc", "-trimpath", "-ldflags", stripFlags, "-o", out, pkg)
+	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	return cmd.Run()

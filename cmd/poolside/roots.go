@@ -13,9 +13,9 @@ import (
 // holds the 143 roots and /etc/ssl/certs holds them again one file each, and
 // /etc/pki/tls/certs links the bundle once more (golang/go#79018): every root
 // is parsed three times, at every cold start of a function that calls AWS.
-// On this repository's Debian machines the folders cost 8.5–14.5 ms and the
-// bundle alone 2.0–2.8 ms (README "Performance": "What the bench leaves
-// out").
+// On this repository's Debian machines, whose layout is the same kind, the
+// folders cost 8.5–24.9 ms and the bundle alone 2.0–8.0 ms
+// (BenchmarkSystemRoots; README "Performance": "What the bench leaves out").
 
 // linuxBundles is crypto/x509's certFiles for Linux (root_linux.go, Go 1.26),
 // in its order: Go reads the first that exists.
